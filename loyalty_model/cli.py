@@ -1,0 +1,131 @@
+"""Command line: each subcommand reads its inputs, calls one core function and prints.
+
+Bad input exits with code 2 and a one-line message on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from loyalty_model.kpi_file import KpiFileResult, empty_kpis, read_kpi_file
+from loyalty_model.model import Model, load_model
+from loyalty_model.readers import ReadError
+from loyalty_model.scoring import Assessment, ScoringInputError, assess
+
+EXIT_BAD_INPUT = 2
+
+
+class InputError(Exception):
+    """Something the user gave us is wrong; the message says what, in one line."""
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from error
+
+
+def read_ratings(path: str) -> pd.DataFrame:
+    """Ratings file: participant, statement_id, rating (1-5, empty for don't know)."""
+    from loyalty_model.readers import read_table
+
+    try:
+        table = read_table(_read_bytes(path), Path(path).name)
+    except ReadError as error:
+        raise InputError(str(error)) from error
+    frame = table.frame
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    missing = {"participant", "statement_id", "rating"} - set(frame.columns)
+    if missing:
+        raise InputError(f"{Path(path).name}: missing column(s) {', '.join(sorted(missing))}; "
+                         "expected participant, statement_id, rating")
+    return frame
+
+
+def read_kpis(path: str | None, model: Model) -> KpiFileResult | None:
+    if path is None:
+        return None
+    try:
+        result = read_kpi_file(_read_bytes(path), Path(path).name, model)
+    except ReadError as error:
+        raise InputError(str(error)) from error
+    if result.problems:
+        more = f" (and {result.problem_count - 1} more)" if result.problem_count > 1 else ""
+        raise InputError(f"{result.problems[0]}{more}")
+    return result
+
+
+def score_files(ratings_path: str, kpis_path: str | None, model: Model) -> Assessment:
+    ratings = read_ratings(ratings_path)
+    kpis = read_kpis(kpis_path, model)
+    try:
+        return assess(ratings, kpis.frame if kpis else empty_kpis(), model)
+    except ScoringInputError as error:
+        raise InputError(f"{Path(ratings_path).name}: {error}") from error
+
+
+def cmd_statements(args: argparse.Namespace, model: Model) -> int:
+    rows = [{"id": s.id, "layer": s.layer, "text": {"en": s.text.en, "da": s.text.da}}
+            for s in model.statements]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for row in rows:
+            print(f"{row['id']:40} {row['text'][args.lang]}")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace, model: Model) -> int:
+    assessment = score_files(args.ratings, args.kpis, model)
+    result = assessment.to_dict()
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        for layer in result["layers"]:
+            print(f"{layer['layer']:18} self {layer['self_score']!s:>6}  "
+                  f"kpi {layer['kpi_score']!s:>6}  gap {layer['gap']!s:>6}  {layer['status']}")
+        print("priorities: " + " > ".join(result["priorities"]))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m loyalty_model",
+        description="Skab promoters without the UI: statements, scoring, KPIs and reports.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    statements = sub.add_parser(
+        "statements", help="list the statements a team rates",
+        description="List the model's statements. Example: python -m loyalty_model statements "
+                    "--json")
+    statements.add_argument("--json", action="store_true", help="print JSON")
+    statements.add_argument("--lang", choices=["en", "da"], default="en")
+    statements.set_defaults(func=cmd_statements)
+
+    score = sub.add_parser(
+        "score", help="score ratings against KPIs",
+        description="Score a workshop. Example: python -m loyalty_model score "
+                    "--ratings ratings.csv --kpis kpis.csv --json")
+    score.add_argument("--ratings", required=True,
+                       help="CSV/XLSX with participant,statement_id,rating (empty = don't know)")
+    score.add_argument("--kpis", help="CSV/XLSX with kpi,value,period[,target]")
+    score.add_argument("--json", action="store_true", help="print JSON")
+    score.set_defaults(func=cmd_score)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args, load_model())
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT

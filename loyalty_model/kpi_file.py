@@ -1,0 +1,172 @@
+"""Summary KPI files (kpi, value, period, [target]): read, check every cell, keep the good rows.
+
+A team's KPI sheet is typed by hand, so one bad cell must not throw away the rest: each bad row
+is reported by file, row and column and left out, and the caller decides whether to keep the
+good rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from loyalty_model.mapping import apply_mapping, suggest_mapping
+from loyalty_model.model import KpiSpec, Model
+from loyalty_model.readers import ReadError, read_table, to_number
+from loyalty_model.scoring import normalise_period
+
+KPI_COLUMNS = ["kpi", "value", "period", "target"]
+MAX_EXAMPLES = 5
+
+
+@dataclass
+class KpiFileResult:
+    """The rows that can be used, and what was wrong with the others."""
+
+    file: str
+    frame: pd.DataFrame
+    problems: list[str] = field(default_factory=list)
+    rows_total: int = 0
+
+    @property
+    def rows_ok(self) -> int:
+        return len(self.frame)
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems)
+
+    def summary(self, limit: int = MAX_EXAMPLES) -> list[str]:
+        """At most `limit` examples plus a count, so 10,000 bad rows don't flood the screen."""
+        shown = self.problems[:limit]
+        rest = len(self.problems) - len(shown)
+        return shown + ([f"… and {rest:,} more problems"] if rest > 0 else [])
+
+
+def empty_kpis() -> pd.DataFrame:
+    return pd.DataFrame({
+        "kpi": pd.Series(dtype="string"),
+        "value": pd.Series(dtype=float),
+        "period": pd.Series(dtype="string"),
+        "target": pd.Series(dtype=float),
+    })
+
+
+def kpi_aliases(model: Model) -> dict[str, str]:
+    """Lookup from what people type (id, English or Danish name) to the KPI id."""
+    aliases: dict[str, str] = {}
+    for spec in model.kpis.values():
+        for name in (spec.id, spec.name.en, spec.name.da):
+            aliases[_normalise_name(name)] = spec.id
+    return aliases
+
+
+def _normalise_name(name: str) -> str:
+    return "".join(ch for ch in str(name).lower() if ch.isalnum())
+
+
+def check_range(spec: KpiSpec, value: float) -> str | None:
+    """Why a value cannot be right for this KPI, or None when it can."""
+    if spec.min is not None and value < spec.min or spec.max is not None and value > spec.max:
+        low = "" if spec.min is None else f"{spec.min:g}"
+        high = "" if spec.max is None else f"{spec.max:g}"
+        hint = " (write 0.78 or 78%)" if spec.unit == "share" else ""
+        bounds = f"between {low} and {high}" if high else f"at least {low}"
+        return f"{spec.id} must be {bounds}{hint}"
+    return None
+
+
+def _percent_aware_numbers(series: pd.Series, decimal: str, file: str, column: str
+                           ) -> tuple[pd.Series, set[int]]:
+    """Numbers, where '78%' means 0.78; returns values and the positions that did not parse."""
+    text = series.astype("string").str.strip()
+    is_percent = text.str.endswith("%").fillna(False)
+    cleaned = text.where(~is_percent, text.str.rstrip("%").str.strip())
+    values, problems = to_number(cleaned, decimal=decimal, file=file, column=column)
+    values = values.where(~is_percent, values / 100.0)
+    bad = {p.row - 2 for p in problems}
+    return values, bad
+
+
+def parse_kpi_frame(raw: pd.DataFrame, model: Model, *, file: str, decimal: str = "."
+                    ) -> KpiFileResult:
+    """Check a frame with canonical kpi/value/period/[target] columns, all text."""
+    aliases = kpi_aliases(model)
+    values, bad_values = _percent_aware_numbers(raw["value"], decimal, file, "value")
+    if "target" in raw:
+        targets, bad_targets = _percent_aware_numbers(raw["target"], decimal, file, "target")
+    else:
+        targets, bad_targets = pd.Series([float("nan")] * len(raw), index=raw.index), set()
+    problems: list[str] = []
+    keep: list[dict] = []
+    for position, (name, period_text, value, target) in enumerate(
+        zip(raw["kpi"], raw["period"], values, targets, strict=True)
+    ):
+        row = position + 2
+        where = f"{file} row {row:,}"
+        kpi_id = aliases.get(_normalise_name(name)) if not pd.isna(name) else None
+        if kpi_id is None:
+            problems.append(f"{where}, column kpi: '{'' if pd.isna(name) else name}' is not a "
+                            f"known KPI (see the template for the names)")
+            continue
+        if position in bad_values or pd.isna(value):
+            shown = raw["value"].iloc[position]
+            problems.append(f"{where}, column value: '{'' if pd.isna(shown) else shown}' "
+                            f"is not a number")
+            continue
+        spec = model.kpis[kpi_id]
+        out_of_range = check_range(spec, float(value))
+        if out_of_range:
+            problems.append(f"{where}, column value: {value:g} is out of range: {out_of_range}")
+            continue
+        period = None if pd.isna(period_text) else normalise_period(period_text)
+        if period is None:
+            problems.append(f"{where}, column period: '{'' if pd.isna(period_text) else period_text}'"
+                            f" is not a period (write 2026, 2026-07 or 2026-Q3)")
+            continue
+        if position in bad_targets:
+            problems.append(f"{where}, column target: '{raw['target'].iloc[position]}' "
+                            f"is not a number")
+            continue
+        if not pd.isna(target) and check_range(spec, float(target)):
+            problems.append(f"{where}, column target: {target:g} is out of range: "
+                            f"{check_range(spec, float(target))}")
+            continue
+        keep.append({"kpi": kpi_id, "value": float(value), "period": period,
+                     "target": float(target) if not pd.isna(target) else float("nan")})
+    frame = pd.DataFrame(keep, columns=KPI_COLUMNS) if keep else empty_kpis()
+    if not frame.empty:
+        frame = frame.drop_duplicates(["kpi", "period"], keep="last").reset_index(drop=True)
+        frame = frame.astype({"kpi": "string", "period": "string", "value": float,
+                              "target": float})
+    return KpiFileResult(file=file, frame=frame, problems=problems, rows_total=len(raw))
+
+
+def read_kpi_file(data: bytes, filename: str, model: Model,
+                  mapping: dict[str, str] | None = None) -> KpiFileResult:
+    """Read a kpis CSV/XLSX in any dialect PRODUCT.md lists; raise ReadError if it is unusable."""
+    table = read_table(data, filename)
+    mapping = mapping or suggest_mapping("kpis", list(table.frame.columns))
+    frame = apply_mapping(table, "kpis", mapping)
+    return parse_kpi_frame(frame, model, file=table.file, decimal=table.dialect.decimal)
+
+
+def merge_kpis(existing: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """New values replace old ones for the same KPI and period; everything else is kept."""
+    if existing is None or existing.empty:
+        return new.reset_index(drop=True)
+    if new.empty:
+        return existing.reset_index(drop=True)
+    both = pd.concat([existing, new], ignore_index=True)
+    return both.drop_duplicates(["kpi", "period"], keep="last").reset_index(drop=True)
+
+
+__all__ = [
+    "KpiFileResult",
+    "ReadError",
+    "empty_kpis",
+    "merge_kpis",
+    "parse_kpi_frame",
+    "read_kpi_file",
+]

@@ -1,0 +1,416 @@
+"""Read an uploaded export (bytes, as Streamlit's uploader hands them over) into a table of strings.
+
+Every cell comes back as a string on purpose: whether "007" is an id or a number, or "03-04-2026"
+a date, is decided per column by the caller with the converters, which can then name the exact
+row and column of a bad cell. This module only has to get the *shape* right: which file format,
+which separator, which encoding, which decimal mark — the things real Danish and English exports
+disagree about.
+
+The converters live in `converters.py` and are re-exported here, so callers need one import.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from loyalty_model.converters import (
+    CellProblem,
+    CellProblems,
+    to_bool,
+    to_datetime,
+    to_number,
+    to_text,
+)
+
+__all__ = [
+    "CellProblem",
+    "CellProblems",
+    "Dialect",
+    "ReadError",
+    "Table",
+    "read_table",
+    "to_bool",
+    "to_datetime",
+    "to_number",
+    "to_text",
+]
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or an encrypted .xlsx
+_SNIFF_BYTES = 64 * 1024
+_SEPARATORS = [",", ";", "\t", "|"]
+_COLUMN_SLACK = 64
+
+
+class ReadError(ValueError):
+    """A file the user uploaded cannot be read; the message is shown to them as it is."""
+
+    def __init__(
+        self, message: str, *, file: str, row: int | None = None, column: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.row = row
+        self.column = column
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How a file was written, so the UI can show it and converters can honour it."""
+
+    format: str  # "csv" or "xlsx"
+    separator: str | None
+    decimal: str  # "." or ","
+    encoding: str | None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's cells as strings, plus what was detected about how it was written."""
+
+    frame: pd.DataFrame
+    dialect: Dialect
+    file: str
+    header_row: int = 1
+    """Spreadsheet row of the header; data row i (0-based) is spreadsheet row header_row+1+i."""
+
+    @property
+    def first_row(self) -> int:
+        """Spreadsheet row number of the first data row, for messages about cells."""
+        return self.header_row + 1
+
+
+def read_table(data: bytes, filename: str, *, max_bytes: int = 200 * 1024 * 1024) -> Table:
+    """Read CSV or XLSX bytes into a `Table` of string columns, or raise `ReadError`."""
+    file = PurePath(filename).name or filename or "the file"
+    if len(data) > max_bytes:
+        raise ReadError(f"{file} is {_mb(len(data))}; the limit is {_mb(max_bytes)}.", file=file)
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+        raise ReadError(f"{file} is empty.", file=file)
+    suffix = PurePath(filename).suffix.lower()
+    if data.startswith(_OLE_MAGIC) or suffix == ".xls":
+        raise ReadError(
+            f"{file} is an old-style or password-protected Excel file; "
+            "save it as .xlsx (without a password) or as CSV and upload it again.",
+            file=file,
+        )
+    if data.startswith(_ZIP_MAGIC) or suffix in {".xlsx", ".xlsm"}:
+        return _read_xlsx(data, file)
+    return _read_csv(data, file)
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def _read_csv(data: bytes, file: str, encoding: str | None = None) -> Table:
+    """Detect encoding and separator from a sample, then let pyarrow parse the whole file."""
+    if encoding is None:
+        data, encoding = _to_utf8(data, file)
+    sample = _decode_sample(data)
+    _reject_binary(sample, file)
+    separator = _sniff_separator(sample)
+    header_fields = sample.split("\n", 1)[0].count(separator) + 1
+    try:
+        table = _pyarrow_csv(data, separator, header_fields + _COLUMN_SLACK)
+    except pa.ArrowInvalid as exc:
+        if encoding == "utf-8" and "UTF8" in str(exc).upper():
+            # The sample was valid UTF-8 but a later byte is not: a cp1252 file after all.
+            return _read_csv(_from_cp1252(data, file), file, "cp1252")
+        raise _csv_error(data, separator, header_fields, file, exc) from None
+    frame = _frame_from_rows(table, file)
+    decimal = _sniff_decimal(frame, separator)
+    return Table(frame, Dialect("csv", separator, decimal, encoding), file)
+
+
+def _to_utf8(data: bytes, file: str) -> tuple[bytes, str]:
+    """Return UTF-8 bytes without a BOM, and the encoding the file was actually in."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :], "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16").encode("utf-8"), "utf-16"
+        except UnicodeDecodeError:
+            raise _not_a_table(file) from None
+    head = data[:_SNIFF_BYTES]
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) == len(data))
+        return data, "utf-8"
+    except UnicodeDecodeError:
+        pass
+    return _from_cp1252(data, file), "cp1252"
+
+
+def _from_cp1252(data: bytes, file: str) -> bytes:
+    try:
+        return data.decode("cp1252").encode("utf-8")
+    except UnicodeDecodeError:
+        # Bytes undefined in cp1252 never occur in real Windows text: this is not a text file.
+        raise _not_a_table(file) from None
+
+
+def _decode_sample(data: bytes) -> str:
+    text = data[:_SNIFF_BYTES].decode("utf-8", errors="ignore")
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\n")
+
+
+def _reject_binary(sample: str, file: str) -> None:
+    """Refuse images, PDFs and the like before pyarrow turns them into one odd column."""
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r")
+    if "\x00" in sample or control > max(2, len(sample) // 200):
+        raise _not_a_table(file)
+
+
+def _not_a_table(file: str) -> ReadError:
+    return ReadError(
+        f"{file} does not look like a CSV or Excel file; export the data as CSV or .xlsx.",
+        file=file,
+    )
+
+
+def _sniff_separator(sample: str) -> str:
+    """Pick the candidate that splits the header and the following lines consistently."""
+    lines = [re.sub(r'"[^"]*"', "", line) for line in sample.split("\n")[:50] if line.strip()]
+    if len(lines) > 1 and not sample.endswith("\n"):
+        lines = lines[:-1]  # the sample may have cut the last line short
+    best, best_key = ",", (0.0, 0)
+    for sep in _SEPARATORS:
+        header = lines[0].count(sep) if lines else 0
+        if header == 0:
+            continue
+        rest = lines[1:] or lines
+        consistency = sum(line.count(sep) == header for line in rest) / len(rest)
+        key = (round(consistency, 1), header)
+        if key > best_key:
+            best, best_key = sep, key
+    return best
+
+
+def _pyarrow_csv(data: bytes, separator: str, n_columns: int) -> pa.Table:
+    """Parse with pyarrow, every column as string and the header as the first row.
+
+    Reading the header as data (autogenerated names) lets us force *every* column to string
+    without knowing the names first, so ids like "007" never pass through a number type.
+    """
+    return pacsv.read_csv(
+        pa.py_buffer(data),
+        read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=8 << 20),
+        parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types={f"f{i}": pa.string() for i in range(n_columns)},
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
+    )
+
+
+def _csv_error(data: bytes, separator: str, n_columns: int, file: str, exc: Exception) -> ReadError:
+    """Turn a pyarrow parse error into a sentence naming the offending row."""
+    bad_rows: list[int] = []
+
+    def remember(row: pacsv.InvalidRow) -> str:
+        bad_rows.append(row.number if row.number is not None else -1)
+        return "error"
+
+    with contextlib.suppress(pa.ArrowInvalid):
+        pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=False),
+            parse_options=pacsv.ParseOptions(
+                delimiter=separator, newlines_in_values=True, invalid_row_handler=remember
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(n_columns + _COLUMN_SLACK)}
+            ),
+        )
+    if bad_rows and bad_rows[0] > 0:
+        return ReadError(
+            f"{file} row {bad_rows[0]} has a different number of fields than the header "
+            f"(separator '{_show(separator)}'); check for stray separators or quotes.",
+            file=file,
+            row=bad_rows[0],
+        )
+    return ReadError(f"{file} could not be read as CSV: {_first_line(exc)}.", file=file)
+
+
+def _show(separator: str) -> str:
+    return "tab" if separator == "\t" else separator
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().split("\n", 1)[0].rstrip(".")[:200]
+
+
+# --- XLSX ------------------------------------------------------------------------------------
+
+
+def _read_xlsx(data: bytes, file: str) -> Table:
+    """Read the first non-empty worksheet; cell values become strings like a CSV would have."""
+    import openpyxl  # imported late: only needed for the rarer Excel uploads
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise ReadError(
+            f"{file} could not be opened as an Excel workbook; it may be damaged or not "
+            "really .xlsx — try saving it again from Excel or export it as CSV.",
+            file=file,
+        ) from exc
+    try:
+        for sheet in workbook.worksheets:
+            rows = _sheet_rows(sheet)
+            if rows is not None:
+                header_row, header, body = rows
+                break
+        else:
+            raise ReadError(f"{file} is empty.", file=file)
+    except ReadError:
+        raise
+    except Exception as exc:  # openpyxl raises many types on malformed sheet XML
+        raise ReadError(
+            f"{file} could not be read as an Excel workbook; it may be damaged — try saving "
+            "it again from Excel or export it as CSV.",
+            file=file,
+        ) from exc
+    finally:
+        workbook.close()
+    names = _column_names(header)
+    frame = (
+        pd.DataFrame(body, columns=names, dtype="str")
+        if body
+        else pd.DataFrame(columns=names, dtype="str")
+    )
+    frame = _tidy(frame)
+    if frame.empty:
+        raise ReadError(f"{file} has a header but no data rows.", file=file)
+    decimal = _sniff_decimal(frame, None)
+    return Table(frame, Dialect("xlsx", None, decimal, None), file, header_row=header_row)
+
+
+def _sheet_rows(sheet: object) -> tuple[int, list[str | None], list[list[str | None]]] | None:
+    """Return (header row number, header cells, data rows) of a sheet, or None when empty."""
+    header: list[str | None] | None = None
+    header_row = 0
+    body: list[list[str | None]] = []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):  # type: ignore[attr-defined]
+        cells = [_cell_text(v) for v in values]
+        if header is None:
+            if any(c is not None for c in cells):
+                header, header_row = cells, number
+            continue
+        body.append(cells)
+    if header is None:
+        return None
+    while body and all(c is None for c in body[-1]):
+        body.pop()
+    width = len(header)
+    body = [(row + [None] * width)[:width] for row in body]
+    return header_row, header, body
+
+
+def _cell_text(value: object) -> str | None:
+    """Write a cell the way a CSV export would, so both formats convert identically."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    text = str(value).strip()
+    return text or None
+
+
+# --- shared ----------------------------------------------------------------------------------
+
+
+def _frame_from_rows(table: pa.Table, file: str) -> pd.DataFrame:
+    """Use the first parsed row as the header and the rest as string data."""
+    if table.num_rows == 0:
+        raise ReadError(f"{file} is empty.", file=file)
+    header = [table.column(i)[0].as_py() for i in range(table.num_columns)]
+    body = table.slice(1).rename_columns(_column_names(header))
+    frame = body.to_pandas(types_mapper=_as_str, self_destruct=True)
+    frame = _tidy(frame)
+    if frame.empty:
+        raise ReadError(f"{file} has a header but no data rows.", file=file)
+    return frame
+
+
+def _as_str(arrow_type: pa.DataType) -> pd.api.extensions.ExtensionDtype | None:
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return pd.StringDtype("pyarrow", na_value=float("nan"))
+    return None
+
+
+def _column_names(header: list[str | None]) -> list[str]:
+    """Stripped, unique, non-empty names; blanks become "column 3" so users can find them."""
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(header):
+        name = str(raw).replace("\ufeff", "").strip() if raw is not None else ""
+        name = name or f"column {i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        names.append(name)
+    return names
+
+
+def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop unnamed all-empty columns (trailing separators) and rows with no value at all."""
+    unnamed_empty = [c for c in frame.columns if c.startswith("column ") and frame[c].isna().all()]
+    if unnamed_empty:
+        frame = frame.drop(columns=unnamed_empty)
+    if frame.shape[1] == 0:
+        return frame
+    all_empty = frame.isna().all(axis=1)
+    if all_empty.any():
+        frame = frame.loc[~all_empty]
+    return frame
+
+
+_COMMA_DECIMAL = re.compile(r"^[+-]?\d{1,3}(\.\d{3})*,\d+$|^[+-]?\d+,(\d{1,2}|\d{4,})$")
+_POINT_DECIMAL = re.compile(r"^[+-]?\d{1,3}(,\d{3})*\.\d+$|^[+-]?\d+\.(\d{1,2}|\d{4,})$")
+
+
+def _sniff_decimal(frame: pd.DataFrame, separator: str | None) -> str:
+    """Count cells that can only be read one way; "1.234" and "1,234" are left out as ambiguous.
+
+    Semicolon files with no evidence either way get a decimal comma: that is what Danish
+    Excel writes when it uses a semicolon.
+    """
+    comma = point = 0
+    for column in frame.columns:
+        for value in frame[column].head(500).dropna():
+            comma += bool(_COMMA_DECIMAL.match(value))
+            point += bool(_POINT_DECIMAL.match(value))
+    if comma > point:
+        return ","
+    if point > comma:
+        return "."
+    return "," if separator == ";" else "."

@@ -1,0 +1,369 @@
+"""Hold the team's self-image against its numbers: self-scores, KPI scores, gaps and priorities.
+
+Every threshold comes from `ScoringSettings` (data/kpis.toml) so the numbers on screen can be
+traced and changed; nothing here is a hidden constant.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from loyalty_model.model import KpiSpec, Model, ScoringSettings
+
+STATUSES = ("blind_spot", "hidden_strength", "aligned", "no_evidence")
+
+
+class ScoringInputError(ValueError):
+    """Ratings or KPI values that cannot be scored; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class StatementResult:
+    statement_id: str
+    layer: str
+    mean: float | None  # on the 1-5 scale
+    spread: float | None  # population std-dev of the ratings, 1-5 scale
+    n: int  # ratings given (excluding "don't know")
+    dont_know: int
+    discussion: bool
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    kpi: str
+    layer: str
+    value: float
+    period: str
+    target: float | None
+    score: float | None
+    band: str | None  # low | good | world_class | below_target | on_target
+    basis: str  # benchmark | target | none
+
+
+@dataclass(frozen=True)
+class LayerResult:
+    layer: str
+    self_score: float | None
+    kpi_score: float | None
+    gap: float | None
+    status: str
+    spread: float | None  # std-dev of participants' layer self-scores, 0-100
+    n_participants: int
+
+    @property
+    def evidence_score(self) -> float | None:
+        """What the priority rests on: the numbers when there are any, else the team's view."""
+        return self.kpi_score if self.kpi_score is not None else self.self_score
+
+
+@dataclass(frozen=True)
+class Assessment:
+    layers: tuple[LayerResult, ...]
+    statements: tuple[StatementResult, ...]
+    kpis: tuple[KpiResult, ...]
+    priorities: tuple[str, ...]
+    settings: ScoringSettings
+
+    def layer(self, layer_id: str) -> LayerResult:
+        return next(r for r in self.layers if r.layer == layer_id)
+
+    def discussion_points(self) -> list[StatementResult]:
+        points = [s for s in self.statements if s.discussion]
+        return sorted(points, key=lambda s: -(s.spread or 0))
+
+    def to_dict(self) -> dict:
+        return {
+            "layers": [
+                {
+                    "layer": r.layer,
+                    "self_score": _round(r.self_score),
+                    "kpi_score": _round(r.kpi_score),
+                    "gap": _round(r.gap),
+                    "status": r.status,
+                }
+                for r in self.layers
+            ],
+            "priorities": list(self.priorities),
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def rating_to_score(rating: float) -> float:
+    """Map the 1-5 agreement scale onto 0-100 (1 -> 0, 3 -> 50, 5 -> 100)."""
+    return (rating - 1.0) * 25.0
+
+
+# --- ratings -----------------------------------------------------------------------------------
+
+
+def validate_ratings(ratings: pd.DataFrame, model: Model) -> pd.DataFrame:
+    """Return ratings as (participant, statement_id, rating) with rating float or NaN.
+
+    NaN means "don't know". Anything else outside 1-5, or an unknown statement, is refused with a
+    message that names the row, because a silently dropped answer is a lost answer.
+    """
+    missing = {"participant", "statement_id", "rating"} - set(ratings.columns)
+    if missing:
+        raise ScoringInputError(f"ratings need the columns participant, statement_id, rating; "
+                                f"missing {', '.join(sorted(missing))}")
+    frame = ratings[["participant", "statement_id", "rating"]].copy()
+    frame["participant"] = frame["participant"].astype("string").str.strip()
+    frame["statement_id"] = frame["statement_id"].astype("string").str.strip()
+    known = {s.id for s in model.statements}
+    raw = frame["rating"].astype("string").str.strip().replace("", pd.NA)
+    numeric = pd.to_numeric(raw, errors="coerce")
+    for position, (participant, statement_id, text, number) in enumerate(
+        zip(frame["participant"], frame["statement_id"], raw, numeric, strict=True)
+    ):
+        row = position + 2  # as seen in a spreadsheet: header is row 1
+        if pd.isna(participant) or not participant:
+            raise ScoringInputError(f"row {row}: participant is empty")
+        if statement_id not in known:
+            raise ScoringInputError(f"row {row}: unknown statement_id '{statement_id}'")
+        if pd.isna(text):
+            continue
+        if pd.isna(number) or number not in (1, 2, 3, 4, 5):
+            raise ScoringInputError(
+                f"row {row}: rating '{text}' must be 1-5, or empty for don't know"
+            )
+    frame["rating"] = numeric.astype(float)
+    if frame.duplicated(["participant", "statement_id"]).any():
+        dup = frame[frame.duplicated(["participant", "statement_id"])].iloc[0]
+        raise ScoringInputError(
+            f"{dup['participant']} rated {dup['statement_id']} more than once"
+        )
+    return frame
+
+
+def score_statements(ratings: pd.DataFrame, model: Model, settings: ScoringSettings
+                     ) -> tuple[StatementResult, ...]:
+    results = []
+    for statement in model.statements:
+        rows = ratings.loc[ratings["statement_id"] == statement.id, "rating"]
+        given = rows.dropna()
+        mean = float(given.mean()) if len(given) else None
+        spread = float(given.std(ddof=0)) if len(given) else None
+        results.append(StatementResult(
+            statement_id=statement.id,
+            layer=statement.layer,
+            mean=mean,
+            spread=spread,
+            n=len(given),
+            dont_know=int(rows.isna().sum()),
+            discussion=spread is not None and len(given) >= 2
+            and spread >= settings.discussion_spread,
+        ))
+    return tuple(results)
+
+
+def _self_scores(ratings: pd.DataFrame, model: Model) -> dict[str, tuple[float | None, float | None, int]]:
+    """Per layer: (self-score 0-100, spread between participants 0-100, participants who rated)."""
+    layer_of = {s.id: s.layer for s in model.statements}
+    given = ratings.dropna(subset=["rating"]).assign(
+        layer=lambda f: f["statement_id"].map(layer_of),
+        score=lambda f: f["rating"].map(rating_to_score),
+    )
+    out: dict[str, tuple[float | None, float | None, int]] = {}
+    for layer in model.layers:
+        rows = given[given["layer"] == layer.id]
+        if rows.empty:
+            out[layer.id] = (None, None, 0)
+            continue
+        per_participant = rows.groupby("participant")["score"].mean()
+        out[layer.id] = (
+            float(rows["score"].mean()),
+            float(per_participant.std(ddof=0)),
+            len(per_participant),
+        )
+    return out
+
+
+# --- KPIs --------------------------------------------------------------------------------------
+
+_PERIOD_PATTERNS = (
+    (re.compile(r"^(\d{4})$"), lambda m: m.group(1)),
+    (re.compile(r"^(\d{4})-(\d{1,2})$"), lambda m: f"{m.group(1)}-{int(m.group(2)):02d}"),
+    (re.compile(r"^(\d{4})[- ]?Q([1-4])$", re.I), lambda m: f"{m.group(1)}-Q{m.group(2)}"),
+    (re.compile(r"^Q([1-4])[- ]?(\d{4})$", re.I), lambda m: f"{m.group(2)}-Q{m.group(1)}"),
+    (re.compile(r"^(\d{1,2})[-./](\d{4})$"), lambda m: f"{m.group(2)}-{int(m.group(1)):02d}"),
+)
+
+
+def normalise_period(text: str) -> str | None:
+    """Return a period as 2026, 2026-07 or 2026-Q3, or None when it is not a period."""
+    text = str(text).strip()
+    for pattern, build in _PERIOD_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            period = build(match)
+            if re.match(r"^\d{4}-(\d{2})$", period) and not 1 <= int(period[5:]) <= 12:
+                return None
+            return period
+    return None
+
+
+def period_sort_key(period: str) -> tuple[int, int, int]:
+    """Order 2026 < 2026-Q1 < 2026-01 ... by the period's end (years last within a year)."""
+    year = int(period[:4])
+    if len(period) == 4:
+        return (year, 12, 2)
+    if "Q" in period:
+        return (year, int(period[-1]) * 3, 1)
+    return (year, int(period[5:7]), 0)
+
+
+def sort_by_period(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows in time order (periods are text, so plain sorting would put 2026-Q1 after 2026-12)."""
+    order = sorted(range(len(frame)), key=lambda i: period_sort_key(str(frame["period"].iloc[i])))
+    return frame.iloc[order]
+
+
+def score_kpi_value(spec: KpiSpec, value: float, target: float | None,
+                    settings: ScoringSettings) -> tuple[float | None, str | None, str]:
+    """Score one KPI value 0-100; returns (score, band, basis)."""
+    if spec.basis == "benchmark":
+        anchors = [spec.floor, spec.good, spec.world_class, spec.ceiling]
+        points = [0.0, 60.0, 85.0, 100.0]
+        xs, ys = (anchors, points) if spec.direction == "higher" else (anchors[::-1], points[::-1])
+        score = float(np.interp(value, xs, ys))
+        better = (lambda a, b: a >= b) if spec.direction == "higher" else (lambda a, b: a <= b)
+        band = ("world_class" if better(value, spec.world_class)
+                else "good" if better(value, spec.good) else "low")
+        return score, band, "benchmark"
+    if target is None or (isinstance(target, float) and math.isnan(target)):
+        return None, None, "none"
+    if spec.direction == "higher":
+        ratio = value / target if target else (1.0 if value >= 0 else 0.0)
+    else:
+        ratio = target / value if value else 2.0  # zero of a lower-is-better KPI beats any target
+    score = 60.0 + (ratio - 1.0) * 100.0 * settings.target_points_per_pct
+    score = float(min(100.0, max(0.0, score)))
+    return score, ("on_target" if ratio >= 1.0 else "below_target"), "target"
+
+
+def score_kpis(kpis: pd.DataFrame, model: Model, settings: ScoringSettings) -> tuple[KpiResult, ...]:
+    """Score each KPI on its latest period (a target carries forward from earlier periods)."""
+    results = []
+    if kpis is None or kpis.empty:
+        return ()
+    for kpi_id, rows in kpis.groupby("kpi", sort=False):
+        spec = model.kpis.get(str(kpi_id))
+        if spec is None:
+            continue
+        rows = sort_by_period(rows)
+        latest = rows.iloc[-1]
+        targets = rows["target"].dropna() if "target" in rows else pd.Series(dtype=float)
+        target = float(targets.iloc[-1]) if len(targets) else None
+        score, band, basis = score_kpi_value(spec, float(latest["value"]), target, settings)
+        results.append(KpiResult(
+            kpi=spec.id, layer=spec.layer, value=float(latest["value"]),
+            period=str(latest["period"]), target=target, score=score, band=band, basis=basis,
+        ))
+    order = list(model.kpis)
+    return tuple(sorted(results, key=lambda r: order.index(r.kpi)))
+
+
+def kpi_trend(kpis: pd.DataFrame, model: Model, settings: ScoringSettings) -> pd.DataFrame:
+    """Every KPI value with its score per period, for trend charts."""
+    rows = []
+    if kpis is None or kpis.empty:
+        return pd.DataFrame(columns=["kpi", "layer", "period", "value", "score"])
+    for kpi_id, group in kpis.groupby("kpi", sort=False):
+        spec = model.kpis.get(str(kpi_id))
+        if spec is None:
+            continue
+        target = None
+        for _, row in sort_by_period(group).iterrows():
+            if "target" in row and not pd.isna(row["target"]):
+                target = float(row["target"])
+            score, _, _ = score_kpi_value(spec, float(row["value"]), target, settings)
+            rows.append({"kpi": spec.id, "layer": spec.layer, "period": row["period"],
+                         "value": float(row["value"]), "score": score})
+    return pd.DataFrame(rows)
+
+
+def _layer_kpi_scores(results: tuple[KpiResult, ...], model: Model) -> dict[str, float | None]:
+    out: dict[str, float | None] = {}
+    for layer in model.layers:
+        scored = [(r.score, model.kpis[r.kpi].weight) for r in results
+                  if r.layer == layer.id and r.score is not None and model.kpis[r.kpi].weight > 0]
+        weight = sum(w for _, w in scored)
+        out[layer.id] = sum(s * w for s, w in scored) / weight if weight else None
+    return out
+
+
+# --- layers and priorities ---------------------------------------------------------------------
+
+
+def gap_status(self_score: float | None, kpi_score: float | None, threshold: float) -> str:
+    """Name the relation between what the team believes and what its numbers show."""
+    if self_score is None or kpi_score is None:
+        return "no_evidence"
+    gap = self_score - kpi_score
+    if gap > threshold:
+        return "blind_spot"
+    if gap < -threshold:
+        return "hidden_strength"
+    return "aligned"
+
+
+def prioritise(layers: tuple[LayerResult, ...], model: Model, settings: ScoringSettings
+               ) -> tuple[str, ...]:
+    """Most urgent first. A weak basic always comes before WOW, as the model demands.
+
+    Weak basics first (weakest first), then every other layer by its score; a layer with no
+    score at all goes last. Ties keep the model's order: product before communication, and so on.
+    """
+    basic = {layer.id: layer.basic for layer in model.layers}
+    order = {layer.id: layer.order for layer in model.layers}
+
+    def key(result: LayerResult) -> tuple[int, float, int]:
+        score = result.evidence_score
+        if score is None:
+            return (2, 0.0, order[result.layer])
+        weak_basic = basic[result.layer] and score < settings.weak_layer_below
+        return (0 if weak_basic else 1, score, order[result.layer])
+
+    return tuple(r.layer for r in sorted(layers, key=key))
+
+
+def assess(ratings: pd.DataFrame, kpis: pd.DataFrame | None, model: Model,
+           settings: ScoringSettings | None = None) -> Assessment:
+    """Score a workshop: the one entry point the app, the CLI and the reports share."""
+    settings = settings or model.scoring
+    ratings = validate_ratings(ratings, model)
+    statements = score_statements(ratings, model, settings)
+    kpi_results = score_kpis(kpis if kpis is not None else pd.DataFrame(), model, settings)
+    self_scores = _self_scores(ratings, model)
+    kpi_scores = _layer_kpi_scores(kpi_results, model)
+    layers = []
+    for layer in model.layers:
+        self_score, spread, n = self_scores[layer.id]
+        kpi_score = kpi_scores[layer.id]
+        gap = self_score - kpi_score if self_score is not None and kpi_score is not None else None
+        layers.append(LayerResult(
+            layer=layer.id, self_score=self_score, kpi_score=kpi_score, gap=gap,
+            status=gap_status(self_score, kpi_score, settings.gap_threshold),
+            spread=spread, n_participants=n,
+        ))
+    layer_results = tuple(layers)
+    return Assessment(
+        layers=layer_results,
+        statements=statements,
+        kpis=kpi_results,
+        priorities=prioritise(layer_results, model, settings),
+        settings=settings,
+    )
+
+
+def with_settings(model: Model, **changes: float) -> ScoringSettings:
+    """The model's default settings with some numbers changed (from the results page sliders)."""
+    return replace(model.scoring, **changes)

@@ -1,0 +1,478 @@
+"""Everything the product keeps, in one SQLAlchemy module: SQLite by default, PostgreSQL by URL.
+
+Every answer is written the moment it is given, so a refresh, a lost connection or a restarted
+server loses nothing. The engine is always passed in (never a module global) so tests can use a
+temporary SQLite file and CI a real PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+SCHEMA_VERSION = 1
+DEFAULT_SQLITE_PATH = Path("skab_promoters.db")
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read off a projector
+CODE_LENGTH = 6
+
+metadata = MetaData()
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(256), nullable=False),
+)
+
+workshops = Table(
+    "workshops", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("code", String(16), nullable=False, unique=True),
+    Column("facilitator_key_hash", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("team", String(200), nullable=False),
+    Column("language", String(2), nullable=False, default="en"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revealed", Boolean, nullable=False, default=False),
+    Column("is_sample", Boolean, nullable=False, default=False),
+)
+
+participants = Table(
+    "participants", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("token", String(64), nullable=False, unique=True),
+    Column("name", String(120), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+ratings = Table(
+    "ratings", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("participant_id", Integer, ForeignKey("participants.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("statement_id", String(80), nullable=False),
+    Column("rating", Integer, nullable=True),  # NULL = "don't know"
+    Column("answered_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("participant_id", "statement_id", name="uq_rating_once"),
+)
+
+kpi_values = Table(
+    "kpi_values", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("kpi", String(80), nullable=False),
+    Column("period", String(16), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("target", Float, nullable=True),
+    UniqueConstraint("workshop_id", "kpi", "period", name="uq_kpi_period"),
+)
+
+actions = Table(
+    "actions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("layer", String(40), nullable=True),
+    Column("owner", String(200), nullable=True),
+    Column("due_date", String(10), nullable=True),  # ISO date
+)
+
+column_mappings = Table(
+    "column_mappings", metadata,
+    Column("signature", String(64), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("mapping", Text, nullable=False),  # JSON {source column: canonical column}
+)
+
+# Each step upgrades a database from the version before it. Append, never edit.
+MIGRATIONS: dict[int, list[str]] = {}
+
+
+@dataclass(frozen=True)
+class Workshop:
+    id: int
+    code: str
+    name: str
+    team: str
+    language: str
+    created_at: datetime
+    revealed: bool
+    is_sample: bool
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    workshop_id: int
+    token: str
+    name: str | None
+
+    def label(self) -> str:
+        return self.name or f"#{self.id}"
+
+
+# --- engine and schema -------------------------------------------------------------------------
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL to use: an explicit one, else SKAB_DATABASE_URL, else the SQLite file."""
+    url = url or os.environ.get("SKAB_DATABASE_URL")
+    if not url:
+        path = Path(os.environ.get("SKAB_DB_PATH", DEFAULT_SQLITE_PATH))
+        return f"sqlite:///{path}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _tune_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API objects)
+    """WAL lets readers go on while one participant writes; the timeout queues the writers."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """Create the engine and bring the schema up to date."""
+    resolved = database_url(url)
+    if resolved.startswith("sqlite"):
+        path = resolved.removeprefix("sqlite:///")
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(resolved, connect_args={"timeout": 15, "check_same_thread": False})
+        event.listen(engine, "connect", _tune_sqlite)
+    else:
+        engine = create_engine(resolved, pool_pre_ping=True, pool_size=10, max_overflow=30)
+    init_db(engine)
+    return engine
+
+
+def init_db(engine: Engine) -> int:
+    """Create missing tables and run pending migrations; returns the schema version."""
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        current = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+        if current is None:
+            conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+            return SCHEMA_VERSION
+        version = int(current)
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(f"database schema {version} is newer than this app ({SCHEMA_VERSION})")
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in MIGRATIONS.get(step, []):
+                conn.exec_driver_sql(statement)
+        conn.execute(update(meta).where(meta.c.key == "schema_version")
+                     .values(value=str(SCHEMA_VERSION)))
+        return SCHEMA_VERSION
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _upsert(engine: Engine, table: Table):  # noqa: ANN202 (dialect-specific Insert)
+    return (pg_insert if engine.dialect.name == "postgresql" else sqlite_insert)(table)
+
+
+# --- workshops ---------------------------------------------------------------------------------
+
+
+def _workshop(row) -> Workshop:  # noqa: ANN001 (SQLAlchemy Row)
+    return Workshop(id=row.id, code=row.code, name=row.name, team=row.team,
+                    language=row.language, created_at=row.created_at,
+                    revealed=bool(row.revealed), is_sample=bool(row.is_sample))
+
+
+def new_code() -> str:
+    """A join code: 32^6 ≈ 1.07 billion combinations from a cryptographic random source."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def create_workshop(engine: Engine, name: str, team: str, language: str = "en",
+                    is_sample: bool = False, created_at: datetime | None = None
+                    ) -> tuple[Workshop, str]:
+    """Create a workshop; returns it and the facilitator key, which is shown only this once."""
+    key = secrets.token_urlsafe(18)
+    name, team = name.strip()[:200], team.strip()[:200]
+    if not name or not team:
+        raise ValueError("a workshop needs a name and a team")
+    for _ in range(10):
+        code = new_code()
+        with engine.begin() as conn:
+            exists = conn.execute(select(workshops.c.id).where(workshops.c.code == code)).first()
+            if exists:
+                continue
+            result = conn.execute(insert(workshops).values(
+                code=code, facilitator_key_hash=_hash_key(key), name=name, team=team,
+                language=language if language in ("en", "da") else "en",
+                created_at=created_at or _now(), revealed=False, is_sample=is_sample,
+            ))
+            workshop_id = result.inserted_primary_key[0]
+        return get_workshop(engine, workshop_id), key
+    raise RuntimeError("could not find a free workshop code")
+
+
+def get_workshop(engine: Engine, workshop_id: int) -> Workshop:
+    with engine.connect() as conn:
+        row = conn.execute(select(workshops).where(workshops.c.id == workshop_id)).one()
+    return _workshop(row)
+
+
+def workshop_by_code(engine: Engine, code: str) -> Workshop | None:
+    code = (code or "").strip().upper()
+    if len(code) != CODE_LENGTH:
+        return None
+    with engine.connect() as conn:
+        row = conn.execute(select(workshops).where(workshops.c.code == code)).first()
+    return _workshop(row) if row else None
+
+
+def is_facilitator(engine: Engine, workshop: Workshop, key: str | None) -> bool:
+    if not key:
+        return False
+    with engine.connect() as conn:
+        stored = conn.execute(select(workshops.c.facilitator_key_hash)
+                              .where(workshops.c.id == workshop.id)).scalar_one()
+    return hmac.compare_digest(stored, _hash_key(key))
+
+
+def team_workshops(engine: Engine, team: str) -> list[Workshop]:
+    """A team's workshops, oldest first, for the trend across quarters."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(workshops).where(workshops.c.team == team)
+                            .order_by(workshops.c.created_at, workshops.c.id)).all()
+    return [_workshop(r) for r in rows]
+
+
+def set_revealed(engine: Engine, workshop_id: int, revealed: bool) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(workshops).where(workshops.c.id == workshop_id)
+                     .values(revealed=revealed))
+
+
+def sample_workshop(engine: Engine) -> Workshop | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(workshops).where(workshops.c.is_sample.is_(True))
+                           .order_by(workshops.c.created_at.desc(), workshops.c.id.desc())).first()
+    return _workshop(row) if row else None
+
+
+# --- participants and ratings ------------------------------------------------------------------
+
+
+def add_participant(engine: Engine, workshop_id: int, name: str | None = None) -> Participant:
+    token = secrets.token_urlsafe(18)
+    clean = (name or "").strip()[:120] or None
+    with engine.begin() as conn:
+        result = conn.execute(insert(participants).values(
+            workshop_id=workshop_id, token=token, name=clean, created_at=_now()))
+        participant_id = result.inserted_primary_key[0]
+    return Participant(id=participant_id, workshop_id=workshop_id, token=token, name=clean)
+
+
+def participant_by_token(engine: Engine, workshop_id: int, token: str | None
+                         ) -> Participant | None:
+    if not token:
+        return None
+    with engine.connect() as conn:
+        row = conn.execute(select(participants).where(
+            participants.c.workshop_id == workshop_id, participants.c.token == token)).first()
+    return Participant(row.id, row.workshop_id, row.token, row.name) if row else None
+
+
+def list_participants(engine: Engine, workshop_id: int) -> list[Participant]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(participants).where(participants.c.workshop_id == workshop_id)
+                            .order_by(participants.c.id)).all()
+    return [Participant(r.id, r.workshop_id, r.token, r.name) for r in rows]
+
+
+def save_rating(engine: Engine, participant: Participant, statement_id: str,
+                rating: int | None) -> None:
+    """Store one answer (None = don't know); answering again replaces the earlier answer."""
+    if rating is not None and rating not in (1, 2, 3, 4, 5):
+        raise ValueError("a rating is 1-5, or None for don't know")
+    stmt = _upsert(engine, ratings).values(
+        workshop_id=participant.workshop_id, participant_id=participant.id,
+        statement_id=statement_id, rating=rating, answered_at=_now(),
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["participant_id", "statement_id"],
+        set_={"rating": stmt.excluded.rating, "answered_at": stmt.excluded.answered_at},
+    )
+    with engine.begin() as conn:
+        conn.execute(stmt)
+
+
+def participant_answers(engine: Engine, participant_id: int) -> dict[str, int | None]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(ratings.c.statement_id, ratings.c.rating)
+                            .where(ratings.c.participant_id == participant_id)).all()
+    return {r.statement_id: r.rating for r in rows}
+
+
+def ratings_frame(engine: Engine, workshop_id: int) -> pd.DataFrame:
+    """All answers of a workshop as (participant, statement_id, rating), NaN = don't know."""
+    query = (select(participants.c.id, participants.c.name, ratings.c.statement_id,
+                    ratings.c.rating)
+             .join(participants, participants.c.id == ratings.c.participant_id)
+             .where(ratings.c.workshop_id == workshop_id)
+             .order_by(participants.c.id, ratings.c.id))
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    labels = _participant_labels(engine, workshop_id)
+    frame = pd.DataFrame(
+        [{"participant": labels[r.id], "statement_id": r.statement_id,
+          "rating": float("nan") if r.rating is None else float(r.rating)} for r in rows],
+        columns=["participant", "statement_id", "rating"],
+    )
+    return frame.astype({"rating": float})
+
+
+def _participant_labels(engine: Engine, workshop_id: int) -> dict[int, str]:
+    """Names where given, made unique, so two people called Anna stay two people."""
+    people = list_participants(engine, workshop_id)
+    seen: dict[str, int] = {}
+    for p in people:
+        seen[p.label()] = seen.get(p.label(), 0) + 1
+    return {p.id: p.label() if seen[p.label()] == 1 or not p.name else f"{p.name} (#{p.id})"
+            for p in people}
+
+
+def progress(engine: Engine, workshop_id: int) -> pd.DataFrame:
+    """Answers given per participant and statement, for the facilitator's live view."""
+    query = (select(ratings.c.participant_id, ratings.c.statement_id)
+             .where(ratings.c.workshop_id == workshop_id))
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return pd.DataFrame(rows, columns=["participant_id", "statement_id"])
+
+
+def count_ratings(engine: Engine, workshop_id: int) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(ratings)
+                                .where(ratings.c.workshop_id == workshop_id)).scalar_one())
+
+
+# --- KPIs, actions, mappings -------------------------------------------------------------------
+
+
+def save_kpis(engine: Engine, workshop_id: int, frame: pd.DataFrame) -> None:
+    """Replace the workshop's KPI set with `frame` (kpi, value, period, target) in one step."""
+    rows = [
+        {"workshop_id": workshop_id, "kpi": str(r.kpi), "period": str(r.period),
+         "value": float(r.value),
+         "target": None if pd.isna(getattr(r, "target", None)) else float(r.target)}
+        for r in frame.itertuples(index=False)
+    ]
+    with engine.begin() as conn:
+        conn.execute(delete(kpi_values).where(kpi_values.c.workshop_id == workshop_id))
+        if rows:
+            conn.execute(insert(kpi_values), rows)
+
+
+def kpis_frame(engine: Engine, workshop_id: int) -> pd.DataFrame:
+    with engine.connect() as conn:
+        rows = conn.execute(select(kpi_values.c.kpi, kpi_values.c.value, kpi_values.c.period,
+                                   kpi_values.c.target)
+                            .where(kpi_values.c.workshop_id == workshop_id)
+                            .order_by(kpi_values.c.id)).all()
+    frame = pd.DataFrame(rows, columns=["kpi", "value", "period", "target"])
+    return frame.astype({"kpi": "string", "value": float, "period": "string", "target": float})
+
+
+ACTION_COLUMNS = ["action", "layer", "owner", "due_date"]
+
+
+def save_actions(engine: Engine, workshop_id: int, frame: pd.DataFrame) -> None:
+    """Replace the action plan; rows without action text are dropped (an empty editor row)."""
+    rows = []
+    for position, r in enumerate(frame.to_dict("records")):
+        text = str(r.get("action") or "").strip()
+        if not text or text == "nan":
+            continue
+        due = r.get("due_date")
+        due_text = None if due is None or pd.isna(due) or due == "" else str(due)[:10]
+        rows.append({
+            "workshop_id": workshop_id, "position": position, "action": text[:2000],
+            "layer": (str(r.get("layer")) if r.get("layer") and not pd.isna(r.get("layer"))
+                      else None),
+            "owner": (str(r.get("owner")).strip()[:200]
+                      if r.get("owner") and not pd.isna(r.get("owner")) else None),
+            "due_date": due_text,
+        })
+    with engine.begin() as conn:
+        conn.execute(delete(actions).where(actions.c.workshop_id == workshop_id))
+        if rows:
+            conn.execute(insert(actions), rows)
+
+
+def actions_frame(engine: Engine, workshop_id: int) -> pd.DataFrame:
+    with engine.connect() as conn:
+        rows = conn.execute(select(actions.c.action, actions.c.layer, actions.c.owner,
+                                   actions.c.due_date)
+                            .where(actions.c.workshop_id == workshop_id)
+                            .order_by(actions.c.position)).all()
+    return pd.DataFrame(rows, columns=ACTION_COLUMNS)
+
+
+def save_mapping(engine: Engine, signature: str, kind: str, mapping: dict[str, str]) -> None:
+    stmt = _upsert(engine, column_mappings).values(
+        signature=signature, kind=kind, mapping=json.dumps(mapping, ensure_ascii=False))
+    stmt = stmt.on_conflict_do_update(index_elements=["signature"],
+                                      set_={"mapping": stmt.excluded.mapping})
+    with engine.begin() as conn:
+        conn.execute(stmt)
+
+
+def load_mapping(engine: Engine, signature: str) -> dict[str, str] | None:
+    with engine.connect() as conn:
+        raw = conn.execute(select(column_mappings.c.mapping)
+                           .where(column_mappings.c.signature == signature)).scalar()
+    return json.loads(raw) if raw else None

@@ -1,0 +1,77 @@
+"""What every page shares: the engine, the language, the open workshop and the model.
+
+Kept thin on purpose: anything that computes belongs in loyalty_model.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from loyalty_model import storage
+from loyalty_model.model import Model, load_model
+from loyalty_model.i18n import LANGUAGES, t
+from loyalty_model.storage import Workshop
+
+URL_KEYS = {"w": "workshop_code", "k": "facilitator_key", "lang": "lang"}
+
+
+@st.cache_resource
+def engine() -> Engine:
+    """One engine (and connection pool) per server process, shared by every session."""
+    return storage.make_engine()
+
+
+def model() -> Model:
+    return load_model()
+
+
+def current_lang() -> str:
+    lang = st.session_state.get("lang", "en")
+    return lang if lang in LANGUAGES else "en"
+
+
+def restore_url_state() -> None:
+    """After a refresh Session State is empty: take the workshop and language from the URL."""
+    for param, key in URL_KEYS.items():
+        if key not in st.session_state and param in st.query_params:
+            st.session_state[key] = st.query_params[param]
+
+
+def keep_url_state() -> None:
+    """Write the open workshop and language back to the URL (page changes clear it)."""
+    for param, key in URL_KEYS.items():
+        value = st.session_state.get(key)
+        if value and st.query_params.get(param) != value:
+            st.query_params[param] = value
+
+
+def open_workshop(workshop: Workshop, key: str) -> None:
+    st.session_state["workshop_code"] = workshop.code
+    st.session_state["facilitator_key"] = key
+    st.session_state.pop("participant_token", None)
+    st.session_state.pop("layer_step", None)
+
+
+def current_workshop() -> Workshop | None:
+    """The open workshop, if this browser holds its facilitator key; else None."""
+    code = st.session_state.get("workshop_code")
+    if not code:
+        return None
+    workshop = storage.workshop_by_code(engine(), code)
+    if workshop is None or not storage.is_facilitator(
+            engine(), workshop, st.session_state.get("facilitator_key")):
+        return None
+    return workshop
+
+
+def require_workshop(lang: str) -> Workshop:
+    """Stop the page with a friendly pointer to the start page when no workshop is open."""
+    workshop = current_workshop()
+    if workshop is None:
+        st.info(t("common.no_workshop", lang))
+        st.page_link("pages/start.py", label=t("common.go_start", lang), icon=":material/home:")
+        st.stop()
+    st.caption(t("common.workshop_caption", lang, name=workshop.name, team=workshop.team,
+                 code=workshop.code))
+    return workshop

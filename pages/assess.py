@@ -1,0 +1,108 @@
+"""Assessment: one layer at a time in the model's order, basics first and WOW last.
+
+Every answer is written to the database the moment it is given (on_change), so a refresh or a
+restart loses nothing; the widgets are re-filled from the database.
+"""
+
+import streamlit as st
+
+from loyalty_model import storage
+from loyalty_model.i18n import t
+from pages._common import current_lang, engine, model, require_workshop
+
+DONT_KNOW = 0
+OPTIONS = [1, 2, 3, 4, 5, DONT_KNOW]
+
+lang = current_lang()
+st.title(t("assess.title", lang))
+workshop = require_workshop(lang)
+layers = model().layers
+people = storage.list_participants(engine(), workshop.id)
+
+
+def choose_participant() -> storage.Participant | None:
+    by_id = {p.id: p for p in people}
+    new = "new"
+    current = st.session_state.get("participant_id")
+    options = [*by_id, new]
+    choice = st.selectbox(
+        t("assess.who", lang), options, key="participant_choice",
+        index=options.index(current) if current in by_id else (0 if people else len(options) - 1),
+        format_func=lambda pid: t("assess.new_participant", lang) if pid == new
+        else by_id[pid].label(),
+    )
+    if choice != new:
+        st.session_state["participant_id"] = choice
+        return by_id[choice]
+    with st.form("add_participant", clear_on_submit=True):
+        name = st.text_input(t("assess.name", lang), key="participant_name",
+                             help=t("assess.name_help", lang))
+        if st.form_submit_button(t("assess.add", lang)):
+            participant = storage.add_participant(engine(), workshop.id, name)
+            st.session_state["participant_id"] = participant.id
+            st.session_state.pop("participant_choice", None)
+            st.session_state["layer_step"] = 0
+            st.rerun()
+    return None
+
+
+def save_answer(participant: storage.Participant, statement_id: str, key: str) -> None:
+    value = st.session_state.get(key)
+    storage.save_rating(engine(), participant, statement_id,
+                        None if value in (None, DONT_KNOW) else int(value))
+
+
+def option_label(value: int) -> str:
+    return t("assess.dont_know", lang) if value == DONT_KNOW else str(value)
+
+
+participant = choose_participant()
+if participant is None:
+    st.stop()
+
+answers = storage.participant_answers(engine(), participant.id)
+total = sum(len(layer.statements) for layer in layers)
+st.progress(len(answers) / total,
+            text=t("assess.progress", lang, done=len(answers), total=total))
+
+step = min(max(int(st.session_state.get("layer_step", 0)), 0), len(layers) - 1)
+layer = layers[step]
+st.subheader(t("assess.layer_heading", lang, n=layer.order, total=len(layers),
+               name=layer.name(lang)))
+st.markdown(f"**{layer.tagline(lang)}**")
+st.write(layer.meaning(lang))
+st.info(f"{t('assess.example', lang)}: {layer.example(lang)}")
+if not layer.basic:
+    st.warning(t("assess.wow_note", lang))
+st.caption(t("assess.scale", lang))
+
+for statement in layer.statements:
+    key = f"rate_{participant.id}_{statement.id}"
+    if key not in st.session_state:
+        stored = answers.get(statement.id, -1)
+        st.session_state[key] = (None if stored == -1
+                                 else DONT_KNOW if stored is None else int(stored))
+    st.radio(statement.text(lang), OPTIONS, key=key, horizontal=True,
+             format_func=option_label, on_change=save_answer,
+             args=(participant, statement.id, key))
+
+layer_done = sum(1 for s in layer.statements if s.id in answers)
+st.caption(t("assess.layer_progress", lang, done=layer_done, total=len(layer.statements)))
+
+with st.expander(t("assess.coaching", lang)):
+    for prompt in layer.coaching:
+        st.markdown(f"- {prompt(lang)}")
+
+back, forward = st.columns(2)
+with back:
+    if step > 0 and st.button(t("assess.previous", lang), key="prev_layer"):
+        st.session_state["layer_step"] = step - 1
+        st.rerun()
+with forward:
+    if step < len(layers) - 1:
+        if st.button(t("assess.next", lang, name=layers[step + 1].name(lang)), type="primary",
+                     key="next_layer"):
+            st.session_state["layer_step"] = step + 1
+            st.rerun()
+    else:
+        st.page_link("pages/kpis.py", label=t("assess.to_kpis", lang), icon=":material/monitoring:")

@@ -1,0 +1,98 @@
+"""KPIs: the company's own numbers, uploaded as a kpis file, typed in, or from the sample."""
+
+import pandas as pd
+import streamlit as st
+
+from loyalty_model import storage
+from loyalty_model.i18n import fmt_kpi_value, t
+from loyalty_model.kpi_file import ReadError, merge_kpis, parse_kpi_frame, read_kpi_file
+from loyalty_model.model import DATA_DIR
+from loyalty_model.scoring import score_kpis
+from pages._common import current_lang, engine, model, require_workshop
+
+lang = current_lang()
+st.title(t("kpis.title", lang))
+workshop = require_workshop(lang)
+st.write(t("kpis.intro", lang))
+current = storage.kpis_frame(engine(), workshop.id)
+
+upload_tab, manual_tab = st.tabs([t("kpis.upload_tab", lang), t("kpis.manual_tab", lang)])
+
+with upload_tab:
+    st.download_button(t("kpis.template", lang), (DATA_DIR / "templates" / "kpis.csv").read_bytes(),
+                       file_name="kpis_template.csv", mime="text/csv", key="kpi_template")
+    uploaded = st.file_uploader(t("kpis.upload", lang), type=["csv", "xlsx", "txt"],
+                                key="kpi_upload")
+    if uploaded is not None:
+        try:
+            result = read_kpi_file(uploaded.getvalue(), uploaded.name, model())
+        except ReadError as error:
+            st.error(t("kpis.unreadable", lang, message=str(error)))
+        else:
+            if result.problems:
+                st.warning(t("kpis.problems", lang, bad=result.problem_count,
+                             total=result.rows_total, file=result.file))
+                for line in result.summary():
+                    st.text(line)
+            if result.rows_ok:
+                st.dataframe(result.frame.head(20), hide_index=True)
+                label = (t("kpis.load_good_rows", lang, n=result.rows_ok) if result.problems
+                         else t("kpis.load_rows", lang, n=result.rows_ok))
+                if st.button(label, type="primary", key="kpi_load"):
+                    storage.save_kpis(engine(), workshop.id, merge_kpis(current, result.frame))
+                    st.success(t("kpis.loaded", lang, n=result.rows_ok))
+                    st.rerun()
+            else:
+                st.error(t("kpis.nothing_usable", lang, file=result.file))
+
+with manual_tab:
+    st.caption(t("kpis.manual_help", lang))
+    names = {k: f"{spec.name(lang)} ({k})" for k, spec in model().kpis.items()}
+    editable = current.astype({"kpi": object, "period": object}).copy()
+    edited = st.data_editor(
+        editable, num_rows="dynamic", hide_index=True, key="kpi_editor",
+        column_config={
+            "kpi": st.column_config.SelectboxColumn(t("kpis.col_kpi", lang),
+                                                    options=list(names), required=True),
+            "value": st.column_config.NumberColumn(t("kpis.col_value", lang), required=True),
+            "period": st.column_config.TextColumn(t("kpis.col_period", lang), required=True),
+            "target": st.column_config.NumberColumn(t("kpis.col_target", lang)),
+        },
+    )
+    if st.button(t("kpis.save_manual", lang), key="kpi_save_manual"):
+        as_text = edited.astype(object).where(edited.notna(), None).astype("string")
+        result = parse_kpi_frame(as_text, model(), file=t("kpis.manual_file", lang))
+        if result.problems:
+            st.error(t("kpis.manual_problems", lang))
+            for line in result.summary():
+                st.text(line)
+        else:
+            storage.save_kpis(engine(), workshop.id, result.frame)
+            st.success(t("kpis.loaded", lang, n=result.rows_ok))
+            st.rerun()
+
+st.subheader(t("kpis.current", lang))
+if current.empty:
+    st.info(t("kpis.none_yet", lang))
+else:
+    rows = []
+    for r in score_kpis(current, model(), model().scoring):
+        spec = model().kpis[r.kpi]
+        rows.append({
+            t("kpis.col_kpi", lang): spec.name(lang),
+            t("kpis.col_layer", lang): model().layer(r.layer).name(lang),
+            t("kpis.col_period", lang): r.period,
+            t("kpis.col_value", lang): fmt_kpi_value(r.value, spec.unit, lang),
+            t("kpis.col_target", lang): fmt_kpi_value(r.target, spec.unit, lang)
+            if r.target is not None else "",
+            t("kpis.col_score", lang): None if r.score is None else round(r.score),
+            t("kpis.col_band", lang): t(f"band.{r.band}", lang) if r.band else
+            t("band.unscored", lang),
+            t("kpis.col_source", lang): spec.source + (f" ({spec.year})" if spec.year else ""),
+        })
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    with st.expander(t("kpis.definitions", lang)):
+        for spec in model().kpis.values():
+            st.markdown(f"**{spec.name(lang)}** (`{spec.id}`): {spec.definition(lang)}  \n"
+                        f"_{spec.source}{f', {spec.year}' if spec.year else ''}_")
+st.page_link("pages/results.py", label=t("kpis.to_results", lang), icon=":material/target:")

@@ -1,0 +1,48 @@
+"""Start: what this is, and a way in: the sample company or a workshop of your own."""
+
+import streamlit as st
+
+from loyalty_model import sample, storage
+from loyalty_model.i18n import LANGUAGES, t
+from pages._common import current_lang, current_workshop, engine, model, open_workshop
+
+lang = current_lang()
+st.title(t("start.title", lang))
+st.markdown(t("start.intro", lang))
+
+with st.expander(t("start.model_heading", lang), expanded=False):
+    for layer in model().layers:
+        st.markdown(f"**{layer.order}. {layer.name(lang)}** — {layer.tagline(lang)}")
+    st.caption(t("start.model_note", lang))
+
+open_now = current_workshop()
+if open_now is not None:
+    st.success(t("start.open_workshop", lang, name=open_now.name, code=open_now.code))
+    st.page_link("pages/assess.py", label=t("start.continue", lang), icon=":material/edit_note:")
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("start.sample_heading", lang))
+    st.write(sample.company().description(lang))
+    if st.button(t("start.sample_button", lang), type="primary", key="start_sample"):
+        workshop, key = sample.create_sample_workshop(engine(), model(), lang)
+        open_workshop(workshop, key)
+        st.switch_page("pages/assess.py")
+
+with right:
+    st.subheader(t("start.own_heading", lang))
+    with st.form("new_workshop"):
+        name = st.text_input(t("start.workshop_name", lang), key="new_name",
+                             placeholder=t("start.workshop_name_hint", lang))
+        team = st.text_input(t("start.team_name", lang), key="new_team")
+        workshop_lang = st.selectbox(t("start.workshop_language", lang), list(LANGUAGES),
+                                     format_func=LANGUAGES.get, key="new_lang",
+                                     index=list(LANGUAGES).index(lang))
+        submitted = st.form_submit_button(t("start.create_button", lang))
+    if submitted:
+        if not name.strip() or not team.strip():
+            st.error(t("start.need_name", lang))
+        else:
+            workshop, key = storage.create_workshop(engine(), name, team, workshop_lang)
+            open_workshop(workshop, key)
+            st.switch_page("pages/assess.py")
