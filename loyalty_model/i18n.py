@@ -1,8 +1,9 @@
 """One translation layer for every string the user reads: UI, CLI messages and reports.
 
-Strings live in data/i18n/<lang>.toml as flat `key = "text"` pairs (sections become dotted keys).
-A key missing in a language falls back to English at run time, and a test fails the build when
-any key exists in one language only.
+Strings live in data/i18n/<part>.<lang>.toml (core.en.toml, live.da.toml, ...), one part per
+feature, as `key = "text"` pairs; sections become dotted keys. A key missing in a language falls
+back to English at run time, and a test fails the build when any key exists in one language only
+or when two parts define the same key.
 """
 
 from __future__ import annotations
@@ -29,13 +30,17 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
     return flat
 
 
+def string_files(lang: str, data_dir: Path = DATA_DIR) -> list[Path]:
+    return sorted((data_dir / "i18n").glob(f"*.{lang}.toml"))
+
+
 @cache
 def strings(lang: str, data_dir: Path = DATA_DIR) -> dict[str, str]:
-    path = data_dir / "i18n" / f"{lang}.toml"
-    if not path.exists():
-        return {}
-    with open(path, "rb") as f:
-        return _flatten(tomllib.load(f))
+    merged: dict[str, str] = {}
+    for path in string_files(lang, data_dir):
+        with open(path, "rb") as f:
+            merged.update(_flatten(tomllib.load(f)))
+    return merged
 
 
 def t(key: str, lang: str = "en", **values: object) -> str:
