@@ -3,16 +3,26 @@
 Run with `streamlit run app.py`. Which workshop is open lives in the URL (?w=CODE&k=KEY), so a
 browser refresh or a shared link lands on the same workshop; answers themselves are in the
 database.
+
+A participant's link (?join=CODE, then ?join=CODE&p=TOKEN) and any session that joined a
+workshop get the participant page only: no navigation, no other page reachable by URL.
 """
 
 import streamlit as st
 
 from loyalty_model.i18n import LANGUAGES, t
+from pages import _participant as participant
 from pages._common import current_lang, keep_url_state, restore_url_state
 
-st.set_page_config(page_title="Skab promoters", page_icon="⭐", layout="wide")
+participant_visit = participant.is_participant_visit()
+st.set_page_config(page_title="Skab promoters", page_icon="⭐",
+                   layout="centered" if participant_visit else "wide")
 
-restore_url_state()
+if participant_visit:
+    participant.restore()
+else:
+    restore_url_state()
+participant.apply_pending_language()
 lang = current_lang()
 
 with st.sidebar:
@@ -24,11 +34,25 @@ lang = current_lang()
 
 pages = [
     st.Page("pages/start.py", title=t("nav.start", lang), icon=":material/home:", default=True),
-    st.Page("pages/assess.py", title=t("nav.assess", lang), icon=":material/edit_note:", url_path="assess"),
-    st.Page("pages/kpis.py", title=t("nav.kpis", lang), icon=":material/monitoring:", url_path="kpis"),
-    st.Page("pages/results.py", title=t("nav.results", lang), icon=":material/target:", url_path="results"),
-    st.Page("pages/actions.py", title=t("nav.actions", lang), icon=":material/task_alt:", url_path="actions"),
+    st.Page("pages/assess.py", title=t("nav.assess", lang), icon=":material/edit_note:",
+            url_path="assess"),
+    st.Page("pages/kpis.py", title=t("nav.kpis", lang), icon=":material/monitoring:",
+            url_path="kpis"),
+    st.Page("pages/results.py", title=t("nav.results", lang), icon=":material/target:",
+            url_path="results"),
+    st.Page("pages/actions.py", title=t("nav.actions", lang), icon=":material/task_alt:",
+            url_path="actions"),
+    st.Page("pages/facilitate.py", title=t("facilitate.nav", lang), icon=":material/co_present:",
+            url_path="facilitate"),
+    st.Page("pages/join.py", title=t("join.nav", lang), icon=":material/how_to_reg:",
+            url_path="join"),
 ]
-page = st.navigation(pages)
-keep_url_state()
+if participant_visit:
+    page = st.navigation([st.Page("pages/join.py", title=t("join.nav", lang),
+                                  icon=":material/how_to_reg:", default=True)],
+                         position="hidden")
+    participant.keep_url()
+else:
+    page = st.navigation(pages)
+    keep_url_state()
 page.run()

@@ -47,7 +47,8 @@ def self_vs_kpi_chart(assessment: Assessment, model: Model, lang: str = "en") ->
             yOffset=alt.YOffset("measure:N"),
             x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100]), title=t("chart.score", lang)),
             color=alt.Color("measure:N", title=None,
-                            scale=alt.Scale(range=[SELF_COLOUR, KPI_COLOUR]),
+                            scale=alt.Scale(domain=[t("chart.self", lang), t("chart.kpi", lang)],
+                                            range=[SELF_COLOUR, KPI_COLOUR]),
                             legend=alt.Legend(orient="bottom")),
             tooltip=["layer:N", "measure:N", alt.Tooltip("score:Q", format=".0f")],
         )

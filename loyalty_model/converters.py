@@ -26,6 +26,8 @@ MAX_PROBLEMS_KEPT = 1000
 _SPACES = "\u00a0\u202f\u2009 '"
 _TRUE = ["true", "yes", "y", "ja", "j", "sand", "1", "1.0", "x", "sandt"]
 _FALSE = ["false", "no", "n", "nej", "falsk", "0", "0.0", "-"]
+_TRUE_SET = pa.array(sorted({v for w in _TRUE for v in (w, w.upper(), w.capitalize())}))
+_FALSE_SET = pa.array(sorted({v for w in _FALSE for v in (w, w.upper(), w.capitalize())}))
 
 # Day-first and ISO layouts only; each date part may have 1 or 2 digits.
 _DATE_LAYOUTS: list[tuple[str, str]] = [
@@ -37,7 +39,8 @@ _DATE_LAYOUTS: list[tuple[str, str]] = [
 ]
 _TIME_SUFFIXES = ["", " %H:%M", " %H:%M:%S", "T%H:%M", "T%H:%M:%S"]
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "us")
-_MIN_YEAR, _MAX_YEAR = 1900, 2199
+_LOW_US = int(np.datetime64("1900-01-01", "us").astype(np.int64))
+_HIGH_US = int(np.datetime64("2200-01-01", "us").astype(np.int64)) - 1
 _SERIAL_RANGE = (1.0, 109_574.0)  # 1900-01-01 .. 2199-12-31 as Excel day numbers
 
 
@@ -135,24 +138,20 @@ def to_datetime(
     Time zones are converted to UTC and dropped, so every timestamp in a file is comparable.
     """
     text = _trimmed(series)
-    result = pa.nulls(len(text), pa.timestamp("us"))
     layouts = _rank_layouts(text)
     pending = pc.is_valid(text)
-    for layout in layouts:
-        if not pc.any(pending).as_py():
+    # Most cells fit the best layout: parse the column whole, no subset bookkeeping.
+    result = _parse_layout(text, layouts[0])
+    pending = pc.and_(pending, pc.is_null(result))
+    for layout in layouts[1:]:
+        idx = np.flatnonzero(pending.to_numpy())
+        if not idx.size:
             break
-        if pc.all(pending).as_py():
-            parsed = _parse_layout(text, layout)
-        else:
-            idx = pc.indices_nonzero(pending)
-            sub = _parse_layout(pc.take(text, idx), layout)
-            parsed = _scatter(sub, idx, len(text))
+        sub = _parse_layout(pc.take(text, pa.array(idx)), layout)
+        parsed = _scatter(sub, idx, len(text))
         result = pc.coalesce(result, parsed)
         pending = pc.and_(pending, pc.is_null(parsed))
-    in_range = pc.and_(
-        pc.greater_equal(pc.year(result), _MIN_YEAR), pc.less_equal(pc.year(result), _MAX_YEAR)
-    )
-    result = pc.if_else(in_range, result, pa.scalar(None, pa.timestamp("us")))
+    result = _within_years(result)
     out = pd.Series(
         result.to_numpy(zero_copy_only=False), index=series.index, name=series.name
     ).astype("datetime64[us]")
@@ -167,13 +166,17 @@ def to_bool(
     first_row: int = 2,
 ) -> tuple[pd.Series, CellProblems]:
     """Convert yes/no style cells (English and Danish) to a nullable boolean column."""
-    text = pc.utf8_lower(_trimmed(series))
-    truthy = pc.is_in(text, value_set=pa.array(_TRUE))
-    falsy = pc.is_in(text, value_set=pa.array(_FALSE))
+    text = _trimmed(series)
+    truthy = pc.is_in(text, value_set=_TRUE_SET)
+    falsy = pc.is_in(text, value_set=_FALSE_SET)
+    if pc.any(pc.and_(pc.is_valid(text), pc.invert(pc.or_(truthy, falsy)))).as_py():
+        lowered = pc.utf8_lower(text)  # rare odd casing ("tRUE"): pay for lowering only then
+        truthy = pc.is_in(lowered, value_set=_TRUE_SET)
+        falsy = pc.is_in(lowered, value_set=_FALSE_SET)
     values = pc.if_else(truthy, True, pc.if_else(falsy, False, pa.scalar(None, pa.bool_())))
-    out = pd.Series(
-        pd.array(values.to_pandas(), dtype="boolean"), index=series.index, name=series.name
-    )
+    known = pc.is_valid(values).to_numpy()
+    flags = pc.fill_null(values, False).to_numpy()
+    out = pd.Series(pd.arrays.BooleanArray(flags, ~known), index=series.index, name=series.name)
     return out, _problems(text, values, series, file, column, "yes/no (or ja/nej, 1/0)", first_row)
 
 
@@ -183,15 +186,17 @@ def to_text(series: pd.Series) -> pd.Series:
     return pd.Series(text.to_pandas(), index=series.index, name=series.name, dtype="str")
 
 
-def _trimmed(series: pd.Series) -> pa.Array:
+def _trimmed(series: pd.Series) -> pa.ChunkedArray:
     """Arrow view of the column with surrounding whitespace removed and blanks as missing."""
     arr = pa.array(series, from_pandas=True)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+    if isinstance(arr, pa.Array):
+        arr = pa.chunked_array([arr])
     if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
         arr = pc.cast(arr, pa.string())
     arr = pc.utf8_trim_whitespace(arr)
-    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+    if pc.any(pc.equal(arr, "")).as_py():
+        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+    return arr
 
 
 def _number_fast_path(text: pa.Array, decimal: str) -> pa.Array | None:
@@ -212,9 +217,20 @@ def _number_fast_path(text: pa.Array, decimal: str) -> pa.Array | None:
     return values
 
 
+def _within_years(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Null out dates outside 1900–2199: "22-11-26" read as year 26 is a typo, not history."""
+    micros = pc.cast(values, pa.int64())
+    bounds = pc.min_max(micros)
+    low, high = bounds["min"].as_py(), bounds["max"].as_py()
+    if low is None or (low >= _LOW_US and high <= _HIGH_US):
+        return values
+    inside = pc.and_(pc.greater_equal(micros, _LOW_US), pc.less_equal(micros, _HIGH_US))
+    return pc.if_else(inside, values, pa.scalar(None, pa.timestamp("us")))
+
+
 def _rank_layouts(text: pa.Array) -> list[str]:
     """Order the accepted layouts by how many cells of a sample they fit, best first."""
-    sample = pc.drop_null(text)[:2000]
+    sample = pc.drop_null(text.slice(0, 20_000))[:2000]
     scores: list[tuple[int, int, str]] = []
     for i, (pattern, layout) in enumerate(_DATE_LAYOUTS):
         hits = pc.sum(pc.match_substring_regex(sample, pattern)).as_py() or 0
@@ -248,21 +264,30 @@ def _reject_day_overflow(text: pa.Array, parsed: pa.Array) -> pa.Array:
     return pc.if_else(same, parsed, pa.scalar(None, pa.timestamp("us")))
 
 
-def _parse_iso(text: pa.Array) -> pa.Array:
+def _parse_iso(text: pa.ChunkedArray) -> pa.ChunkedArray:
     """Parse ISO 8601 dates and timestamps, strictly (2026-02-31 is rejected)."""
     try:
-        return pc.cast(text, pa.timestamp("us"))
+        return pc.cast(text, pa.timestamp("us"))  # the fast path: one clean layout
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
-    frame = pd.Series(text.to_pandas(), dtype="str")
-    naive = pd.to_datetime(frame, format="ISO8601", errors="coerce")
-    if naive.dtype != "datetime64[us]":  # mixed offsets come back tz-aware or as objects
-        naive = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us]")
-    missing = naive.isna() & frame.notna()
-    if missing.any():
-        aware = pd.to_datetime(frame[missing], format="ISO8601", errors="coerce", utc=True)
-        naive[missing] = aware.dt.tz_localize(None).astype("datetime64[us]")
-    return pa.array(naive.astype("datetime64[us]"), type=pa.timestamp("us"), from_pandas=True)
+    cells = pd.Series(text.to_pandas(), dtype="str")
+    zoned = cells.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).fillna(False)
+    parsed = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[us]")
+    for subset, utc in ((~zoned, False), (zoned, True)):
+        if subset.any():
+            parsed[subset] = _pandas_iso(cells[subset], utc)
+    return pa.chunked_array([pa.array(parsed, type=pa.timestamp("us"), from_pandas=True)])
+
+
+def _pandas_iso(cells: pd.Series, utc: bool) -> pd.Series:
+    """pandas' strict ISO parser on a subset, with zones converted to naive UTC."""
+    try:
+        parsed = pd.to_datetime(cells, format="ISO8601", errors="coerce", utc=utc)
+    except (ValueError, TypeError, OverflowError):
+        return pd.Series(pd.NaT, index=cells.index, dtype="datetime64[us]")
+    if utc:
+        parsed = parsed.dt.tz_localize(None)
+    return parsed.astype("datetime64[us]")
 
 
 def _parse_serial(text: pa.Array) -> pa.Array:
@@ -279,10 +304,10 @@ def _parse_serial(text: pa.Array) -> pa.Array:
     return pc.cast(pc.add(micros, epoch), pa.timestamp("us"))
 
 
-def _scatter(values: pa.Array, idx: pa.Array, length: int) -> pa.Array:
+def _scatter(values: pa.Array, idx: np.ndarray, length: int) -> pa.Array:
     """Put a subset's results back at their original positions, null elsewhere."""
     out = np.full(length, np.datetime64("NaT"), dtype="datetime64[us]")
-    out[idx.to_numpy()] = values.to_numpy(zero_copy_only=False)
+    out[idx] = values.to_numpy(zero_copy_only=False)
     return pa.array(out, type=pa.timestamp("us"), from_pandas=True)
 
 
@@ -299,7 +324,7 @@ def _problems(
     bad = pc.and_(pc.is_valid(text), pc.is_null(converted))
     if not pc.any(bad).as_py():
         return CellProblems()
-    positions = np.flatnonzero(bad.to_numpy(zero_copy_only=False))
+    positions = np.flatnonzero(bad.to_numpy())
     items = [
         CellProblem(
             row=_row_number(original, pos, first_row),
@@ -310,7 +335,7 @@ def _problems(
         )
         for pos in positions[:MAX_PROBLEMS_KEPT]
     ]
-    return CellProblems(items, total=len(positions), mask=bad.to_numpy(zero_copy_only=False))
+    return CellProblems(items, total=len(positions), mask=bad.to_numpy())
 
 
 def _row_number(original: pd.Series, pos: int, first_row: int) -> int:

@@ -122,8 +122,9 @@ def parse_kpi_frame(raw: pd.DataFrame, model: Model, *, file: str, decimal: str 
             continue
         period = None if pd.isna(period_text) else normalise_period(period_text)
         if period is None:
-            problems.append(f"{where}, column period: '{'' if pd.isna(period_text) else period_text}'"
-                            f" is not a period (write 2026, 2026-07 or 2026-Q3)")
+            shown = "" if pd.isna(period_text) else period_text
+            problems.append(f"{where}, column period: '{shown}' is not a period "
+                            f"(write 2026, 2026-07 or 2026-Q3)")
             continue
         if position in bad_targets:
             problems.append(f"{where}, column target: '{raw['target'].iloc[position]}' "

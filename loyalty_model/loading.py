@@ -128,7 +128,8 @@ def format_problems(loaded: Loaded, limit: int = 5) -> list[str]:
     lines = [problem.message() for problem in loaded.problems[:limit]]
     rest = loaded.problem_count - len(lines)
     if rest > 0:
-        lines.append(f"… and {rest:,} more problems in {loaded.file}".replace(",", " "))
+        noun = "problem" if rest == 1 else "problems"
+        lines.append(f"… and {rest:,} more {noun} in {loaded.file}".replace(",", " "))
     return lines
 
 
@@ -156,7 +157,7 @@ def _convert(
 
 
 def _flag(series: pd.Series, decimal: str, where: dict) -> tuple[pd.Series, CellProblems]:
-    """Yes/no, or a count where anything above zero means yes (ticket tools export reopen counts)."""
+    """Yes/no, or a count where above zero means yes (ticket tools export reopen counts)."""
     flags, problems = to_bool(series, **where)
     if not problems.total:
         return flags, problems
@@ -208,7 +209,7 @@ def _with_empty(
     """Required cells that are blank are problems too: a row without a customer id is unusable."""
     empty = values.isna().to_numpy()
     if problems.mask is not None:
-        empty &= ~problems.mask
+        empty = empty & ~problems.mask
     if not empty.any():
         return problems
     positions = np.flatnonzero(empty)

@@ -137,7 +137,7 @@ def apply_mapping(table: Table, kind: str, mapping: dict[str, str] | None = None
     unknown = sorted(set(chosen.values()) - set(spec.columns))
     if unknown:
         raise ReadError(
-            f"{table.file}: {', '.join(unknown)} is not a column of a {kind} file "
+            f"{table.file}: {', '.join(unknown)} is not a column of {kind} files "
             f"(expected {', '.join(spec.columns)}).",
             file=table.file,
         )
@@ -153,14 +153,13 @@ def apply_mapping(table: Table, kind: str, mapping: dict[str, str] | None = None
     doubled = sorted(counts[counts > 1].index)
     if doubled:
         raise ReadError(
-            f"{table.file}: more than one column is mapped to {', '.join(doubled)}; "
-            "choose one.",
+            f"{table.file}: more than one column is mapped to {', '.join(doubled)}; choose one.",
             file=table.file,
         )
     missing = [column for column in spec.required if column not in chosen.values()]
     if missing:
         raise ReadError(
-            f"{table.file} has no column for {', '.join(missing)}, which a {kind} file needs; "
+            f"{table.file} has no column for {', '.join(missing)}, which {kind} files need; "
             "map it to one of the file's columns or add it.",
             file=table.file,
             column=missing[0],

@@ -16,7 +16,6 @@ import contextlib
 import datetime as dt
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -51,6 +50,8 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or an encrypted
 _SNIFF_BYTES = 64 * 1024
 _SEPARATORS = [",", ";", "\t", "|"]
 _COLUMN_SLACK = 64
+_HEADER_SEARCH_ROWS = 10
+_BLANK = b" \t\r\n\x00\xef\xbb\xbf"
 
 
 class ReadError(ValueError):
@@ -97,7 +98,7 @@ def read_table(data: bytes, filename: str, *, max_bytes: int = 200 * 1024 * 1024
     file = PurePath(filename).name or filename or "the file"
     if len(data) > max_bytes:
         raise ReadError(f"{file} is {_mb(len(data))}; the limit is {_mb(max_bytes)}.", file=file)
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+    if not data[:4096].strip(_BLANK) and not data.strip(_BLANK):
         raise ReadError(f"{file} is empty.", file=file)
     suffix = PurePath(filename).suffix.lower()
     if data.startswith(_OLE_MAGIC) or suffix == ".xls":
@@ -129,7 +130,7 @@ def _read_csv(data: bytes, file: str, encoding: str | None = None) -> Table:
     try:
         table = _pyarrow_csv(data, separator, header_fields + _COLUMN_SLACK)
     except pa.ArrowInvalid as exc:
-        if encoding == "utf-8" and "UTF8" in str(exc).upper():
+        if encoding in ("utf-8", "utf-8-sig") and not _is_utf8(data):
             # The sample was valid UTF-8 but a later byte is not: a cp1252 file after all.
             return _read_csv(_from_cp1252(data, file), file, "cp1252")
         raise _csv_error(data, separator, header_fields, file, exc) from None
@@ -154,6 +155,14 @@ def _to_utf8(data: bytes, file: str) -> tuple[bytes, str]:
     except UnicodeDecodeError:
         pass
     return _from_cp1252(data, file), "cp1252"
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _from_cp1252(data: bytes, file: str) -> bytes:
@@ -210,7 +219,8 @@ def _pyarrow_csv(data: bytes, separator: str, n_columns: int) -> pa.Table:
     return pacsv.read_csv(
         pa.py_buffer(data),
         read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=8 << 20),
-        parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=True),
+        # Line breaks inside values need quotes; without any quote the faster chunking is safe.
+        parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=b'"' in data),
         convert_options=pacsv.ConvertOptions(
             column_types={f"f{i}": pa.string() for i in range(n_columns)},
             null_values=[""],
@@ -263,11 +273,10 @@ def _first_line(exc: Exception) -> str:
 def _read_xlsx(data: bytes, file: str) -> Table:
     """Read the first non-empty worksheet; cell values become strings like a CSV would have."""
     import openpyxl  # imported late: only needed for the rarer Excel uploads
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except Exception as exc:  # zipfile, zlib, XML and openpyxl each raise their own errors
         raise ReadError(
             f"{file} could not be opened as an Excel workbook; it may be damaged or not "
             "really .xlsx — try saving it again from Excel or export it as CSV.",
@@ -305,24 +314,32 @@ def _read_xlsx(data: bytes, file: str) -> Table:
 
 
 def _sheet_rows(sheet: object) -> tuple[int, list[str | None], list[list[str | None]]] | None:
-    """Return (header row number, header cells, data rows) of a sheet, or None when empty."""
-    header: list[str | None] | None = None
-    header_row = 0
-    body: list[list[str | None]] = []
+    """Return (header row number, header cells, data rows) of a sheet, or None when empty.
+
+    Reports often start with a title row or two; the header is the first of the opening rows
+    with the most filled cells.
+    """
+    rows: list[tuple[int, list[str | None]]] = []
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):  # type: ignore[attr-defined]
-        cells = [_cell_text(v) for v in values]
-        if header is None:
-            if any(c is not None for c in cells):
-                header, header_row = cells, number
-            continue
-        body.append(cells)
-    if header is None:
+        rows.append((number, [_cell_text(v) for v in values]))
+    filled = [(n, cells) for n, cells in rows if any(c is not None for c in cells)]
+    if not filled:
         return None
+    opening = filled[:_HEADER_SEARCH_ROWS]
+    widest = max(_count(cells) for _, cells in opening)
+    header_row, header = next((n, c) for n, c in opening if _count(c) == widest)
+    body = [cells for n, cells in rows if n > header_row]
     while body and all(c is None for c in body[-1]):
         body.pop()
+    while header and header[-1] is None:
+        header = header[:-1]
     width = len(header)
     body = [(row + [None] * width)[:width] for row in body]
     return header_row, header, body
+
+
+def _count(cells: list[str | None]) -> int:
+    return sum(c is not None for c in cells)
 
 
 def _cell_text(value: object) -> str | None:

@@ -164,7 +164,8 @@ def score_statements(ratings: pd.DataFrame, model: Model, settings: ScoringSetti
     return tuple(results)
 
 
-def _self_scores(ratings: pd.DataFrame, model: Model) -> dict[str, tuple[float | None, float | None, int]]:
+def _self_scores(ratings: pd.DataFrame, model: Model
+                 ) -> dict[str, tuple[float | None, float | None, int]]:
     """Per layer: (self-score 0-100, spread between participants 0-100, participants who rated)."""
     layer_of = {s.id: s.layer for s in model.statements}
     given = ratings.dropna(subset=["rating"]).assign(
@@ -249,7 +250,8 @@ def score_kpi_value(spec: KpiSpec, value: float, target: float | None,
     return score, ("on_target" if ratio >= 1.0 else "below_target"), "target"
 
 
-def score_kpis(kpis: pd.DataFrame, model: Model, settings: ScoringSettings) -> tuple[KpiResult, ...]:
+def score_kpis(kpis: pd.DataFrame, model: Model, settings: ScoringSettings
+               ) -> tuple[KpiResult, ...]:
     """Score each KPI on its latest period (a target carries forward from earlier periods)."""
     results = []
     if kpis is None or kpis.empty:

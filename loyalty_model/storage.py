@@ -12,18 +12,26 @@ import hmac
 import json
 import os
 import secrets
+import threading
+from collections import deque
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import (
+    URL,
     Boolean,
     Column,
+    Connection,
     DateTime,
     Engine,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -35,13 +43,15 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_SQLITE_PATH = Path("skab_promoters.db")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read off a projector
 CODE_LENGTH = 6
@@ -65,6 +75,9 @@ workshops = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revealed", Boolean, nullable=False, default=False),
     Column("is_sample", Boolean, nullable=False, default=False),
+    # A team's repeated workshops share a series (the first workshop's code). Only someone holding
+    # a facilitator key can extend one, so typing another client's team name shows nothing.
+    Column("series", String(64), nullable=True, index=True),
 )
 
 participants = Table(
@@ -88,6 +101,7 @@ ratings = Table(
     Column("rating", Integer, nullable=True),  # NULL = "don't know"
     Column("answered_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("participant_id", "statement_id", name="uq_rating_once"),
+    Index("ix_ratings_workshop_statement", "workshop_id", "statement_id"),
 )
 
 kpi_values = Table(
@@ -121,8 +135,21 @@ column_mappings = Table(
     Column("mapping", Text, nullable=False),  # JSON {source column: canonical column}
 )
 
-# Each step upgrades a database from the version before it. Append, never edit.
-MIGRATIONS: dict[int, list[str]] = {}
+# Each step upgrades a database from the version before it. Append, never edit. Steps only alter
+# tables that already existed at the version before; new tables come from create_all. The SQL
+# must run on SQLite and PostgreSQL alike.
+MIGRATIONS: dict[int, list[str]] = {
+    # v0 -> v1: the version row in `meta` was introduced; the tables were already as in v1.
+    1: [],
+    # v1 -> v2: workshop series for the trend; index for the live aggregate per statement.
+    2: [
+        "ALTER TABLE workshops ADD COLUMN series VARCHAR(64)",
+        "UPDATE workshops SET series = code WHERE series IS NULL",
+        "CREATE INDEX IF NOT EXISTS ix_workshops_series ON workshops (series)",
+        "CREATE INDEX IF NOT EXISTS ix_ratings_workshop_statement"
+        " ON ratings (workshop_id, statement_id)",
+    ],
+}
 
 
 @dataclass(frozen=True)
@@ -135,6 +162,7 @@ class Workshop:
     created_at: datetime
     revealed: bool
     is_sample: bool
+    series: str | None = None
 
 
 @dataclass(frozen=True)
@@ -164,14 +192,82 @@ def database_url(url: str | None = None) -> str:
     return url
 
 
+def url_from_settings(settings: Mapping[str, object] | None) -> str | None:
+    """A URL from a `[connections.<name>]` block: its `url`, or the parts st.connection accepts.
+
+    Kept here rather than in the page so the rules are testable without Streamlit.
+    """
+    if not settings:
+        return None
+    if settings.get("url"):
+        return str(settings["url"])
+    dialect = settings.get("dialect")
+    if not dialect:
+        return None
+    driver = settings.get("driver")
+    port = settings.get("port")
+    return URL.create(
+        f"{dialect}+{driver}" if driver else str(dialect),
+        username=settings.get("username"), password=settings.get("password"),
+        host=settings.get("host"), port=int(port) if port else None,
+        database=settings.get("database"),
+    ).render_as_string(hide_password=False)
+
+
+class FairLock:
+    """A lock handed out first come, first served, so no participant's save waits behind a
+    lucky thread that keeps re-taking a plain Lock (which is not fair under the GIL)."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._held = False
+        self._waiters: deque[threading.Lock] = deque()
+
+    def acquire(self) -> None:
+        with self._guard:
+            if not self._held:
+                self._held = True
+                return
+            baton = threading.Lock()
+            baton.acquire()
+            self._waiters.append(baton)
+        baton.acquire()  # released by the holder before us, which hands the lock straight on
+
+    def release(self) -> None:
+        with self._guard:
+            if self._waiters:
+                self._waiters.popleft().release()
+            else:
+                self._held = False
+
+
+_SQLITE_WRITE_LOCKS: dict[str, FairLock] = {}
+_SQLITE_WRITE_LOCKS_GUARD = threading.Lock()
+
+
 def _tune_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API objects)
-    """WAL lets readers go on while one participant writes; the timeout queues the writers."""
+    """WAL lets readers go on while one participant writes; the timeout queues the writers.
+
+    pysqlite's own transaction handling is switched off (isolation_level=None) so that
+    `_begin_sqlite` decides how each transaction starts, and DDL runs inside transactions.
+    """
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _begin_sqlite(conn: Connection) -> None:
+    """Writers take the write lock up front (IMMEDIATE) so SQLite's busy timeout applies to them.
+
+    A deferred transaction that reads first and writes later fails at once with "database is
+    locked" when another writer got in between; readers stay deferred so they never block.
+    """
+    writing = conn.get_execution_options().get("skab_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -181,31 +277,84 @@ def make_engine(url: str | None = None) -> Engine:
         path = resolved.removeprefix("sqlite:///")
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(resolved, connect_args={"timeout": 15, "check_same_thread": False})
+        engine = create_engine(resolved, connect_args={"timeout": 15, "check_same_thread": False},
+                               pool_size=10, max_overflow=30)
         event.listen(engine, "connect", _tune_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
     else:
         engine = create_engine(resolved, pool_pre_ping=True, pool_size=10, max_overflow=30)
     init_db(engine)
     return engine
 
 
+def _write_lock(engine: Engine) -> FairLock | None:
+    """One in-process lock per SQLite file: SQLite has a single writer anyway, and waiting on a
+    lock wakes a writer the moment the previous one commits, where SQLite's busy handler polls
+    with growing sleeps (up to 100 ms). Other processes are still kept out by SQLite itself."""
+    if engine.dialect.name != "sqlite":
+        return None
+    key = str(engine.url.database or ":memory:")
+    with _SQLITE_WRITE_LOCKS_GUARD:
+        return _SQLITE_WRITE_LOCKS.setdefault(key, FairLock())
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction: committed on success, rolled back on error, never half-applied."""
+    lock = _write_lock(engine)
+    if lock is not None:
+        lock.acquire()
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(skab_write=True)
+            with conn.begin():
+                yield conn
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _schema_version(conn: Connection, tables_before: set[str]) -> int:
+    """The version stored in `meta`; a database from before versioning counts as version 0."""
+    if "meta" in tables_before:
+        current = conn.execute(select(meta.c.value)
+                               .where(meta.c.key == "schema_version")).scalar()
+        if current is not None:
+            return int(current)
+    return 0 if "workshops" in tables_before else SCHEMA_VERSION
+
+
 def init_db(engine: Engine) -> int:
-    """Create missing tables and run pending migrations; returns the schema version."""
-    metadata.create_all(engine)
-    with engine.begin() as conn:
-        current = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
-        if current is None:
-            conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
-            return SCHEMA_VERSION
-        version = int(current)
+    """Create missing tables and run pending migrations in one transaction; returns the version.
+
+    The whole upgrade is one transaction (both databases have transactional DDL), so a server
+    killed half-way leaves the old schema, not a mix; two servers starting together take turns.
+    """
+    with writing(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(4241)"))  # any fixed number
+        tables_before = set(inspect(conn).get_table_names())
+        version = _schema_version(conn, tables_before)
         if version > SCHEMA_VERSION:
-            raise RuntimeError(f"database schema {version} is newer than this app ({SCHEMA_VERSION})")
+            raise RuntimeError(f"database schema {version} is newer than this app "
+                               f"({SCHEMA_VERSION}); upgrade the app")
+        metadata.create_all(conn)
         for step in range(version + 1, SCHEMA_VERSION + 1):
             for statement in MIGRATIONS.get(step, []):
                 conn.exec_driver_sql(statement)
-        conn.execute(update(meta).where(meta.c.key == "schema_version")
-                     .values(value=str(SCHEMA_VERSION)))
-        return SCHEMA_VERSION
+        stored = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+        if stored is None:
+            conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+        elif stored != str(SCHEMA_VERSION):
+            conn.execute(update(meta).where(meta.c.key == "schema_version")
+                         .values(value=str(SCHEMA_VERSION)))
+    return SCHEMA_VERSION
+
+
+def schema_version(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(meta.c.value)
+                                .where(meta.c.key == "schema_version")).scalar_one())
 
 
 def _now() -> datetime:
@@ -226,25 +375,34 @@ def _upsert(engine: Engine, table: Table):  # noqa: ANN202 (dialect-specific Ins
 def _workshop(row) -> Workshop:  # noqa: ANN001 (SQLAlchemy Row)
     return Workshop(id=row.id, code=row.code, name=row.name, team=row.team,
                     language=row.language, created_at=row.created_at,
-                    revealed=bool(row.revealed), is_sample=bool(row.is_sample))
+                    revealed=bool(row.revealed), is_sample=bool(row.is_sample),
+                    series=row.series)
 
 
 def new_code() -> str:
-    """A join code: 32^6 ≈ 1.07 billion combinations from a cryptographic random source."""
+    """A join code: 32^6 ≈ 1.07 billion combinations from a cryptographic random source.
+
+    Short enough to read off a projector; guessing is made impractical by rate-limiting failed
+    look-ups (loyalty_model.access), not by length. See docs/storage.md for the arithmetic.
+    """
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 def create_workshop(engine: Engine, name: str, team: str, language: str = "en",
-                    is_sample: bool = False, created_at: datetime | None = None
-                    ) -> tuple[Workshop, str]:
-    """Create a workshop; returns it and the facilitator key, which is shown only this once."""
+                    is_sample: bool = False, created_at: datetime | None = None,
+                    series: str | None = None) -> tuple[Workshop, str]:
+    """Create a workshop; returns it and the facilitator key, which is shown only this once.
+
+    :param series: the series of an earlier workshop of the same team (see `create_follow_up`);
+        by default the workshop starts a series of its own.
+    """
     key = secrets.token_urlsafe(18)
     name, team = name.strip()[:200], team.strip()[:200]
     if not name or not team:
         raise ValueError("a workshop needs a name and a team")
     for _ in range(10):
         code = new_code()
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             exists = conn.execute(select(workshops.c.id).where(workshops.c.code == code)).first()
             if exists:
                 continue
@@ -252,6 +410,7 @@ def create_workshop(engine: Engine, name: str, team: str, language: str = "en",
                 code=code, facilitator_key_hash=_hash_key(key), name=name, team=team,
                 language=language if language in ("en", "da") else "en",
                 created_at=created_at or _now(), revealed=False, is_sample=is_sample,
+                series=series or code,
             ))
             workshop_id = result.inserted_primary_key[0]
         return get_workshop(engine, workshop_id), key
@@ -290,8 +449,45 @@ def team_workshops(engine: Engine, team: str) -> list[Workshop]:
     return [_workshop(r) for r in rows]
 
 
+def create_follow_up(engine: Engine, earlier: Workshop, name: str) -> tuple[Workshop, str]:
+    """The team's next workshop, in the same series so the trend shows both; a new key."""
+    return create_workshop(engine, name, earlier.team, earlier.language,
+                           series=earlier.series or earlier.code)
+
+
+def link_to_earlier(engine: Engine, workshop: Workshop, earlier_code: str,
+                    earlier_key: str | None) -> bool:
+    """Put `workshop`'s series into the series of an earlier workshop of the same team.
+
+    Needs the earlier workshop's facilitator key, so nobody can pull another client's scores into
+    their trend by guessing a team name. Returns False (and changes nothing) otherwise.
+    """
+    earlier = workshop_by_code(engine, earlier_code)
+    if (earlier is None or earlier.id == workshop.id or earlier.team != workshop.team
+            or not is_facilitator(engine, earlier, earlier_key)):
+        return False
+    target = earlier.series or earlier.code
+    with writing(engine) as conn:
+        conn.execute(update(workshops)
+                     .where(workshops.c.series == (workshop.series or workshop.code))
+                     .values(series=target))
+        conn.execute(update(workshops).where(workshops.c.id == workshop.id)
+                     .values(series=target))
+    return True
+
+
+def series_workshops(engine: Engine, workshop: Workshop) -> list[Workshop]:
+    """The team's workshops in this workshop's series, oldest first, for the trend."""
+    series = workshop.series or workshop.code
+    with engine.connect() as conn:
+        rows = conn.execute(select(workshops)
+                            .where(workshops.c.series == series, workshops.c.team == workshop.team)
+                            .order_by(workshops.c.created_at, workshops.c.id)).all()
+    return [_workshop(r) for r in rows] or [workshop]
+
+
 def set_revealed(engine: Engine, workshop_id: int, revealed: bool) -> None:
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         conn.execute(update(workshops).where(workshops.c.id == workshop_id)
                      .values(revealed=revealed))
 
@@ -309,7 +505,7 @@ def sample_workshop(engine: Engine) -> Workshop | None:
 def add_participant(engine: Engine, workshop_id: int, name: str | None = None) -> Participant:
     token = secrets.token_urlsafe(18)
     clean = (name or "").strip()[:120] or None
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         result = conn.execute(insert(participants).values(
             workshop_id=workshop_id, token=token, name=clean, created_at=_now()))
         participant_id = result.inserted_primary_key[0]
@@ -333,21 +529,25 @@ def list_participants(engine: Engine, workshop_id: int) -> list[Participant]:
     return [Participant(r.id, r.workshop_id, r.token, r.name) for r in rows]
 
 
+@cache
+def _rating_upsert(dialect: str):  # noqa: ANN202 (dialect-specific Insert)
+    """Built once per dialect: building an upsert costs more than running it on SQLite."""
+    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(ratings)
+    return stmt.on_conflict_do_update(
+        index_elements=["participant_id", "statement_id"],
+        set_={"rating": stmt.excluded.rating, "answered_at": stmt.excluded.answered_at},
+    )
+
+
 def save_rating(engine: Engine, participant: Participant, statement_id: str,
                 rating: int | None) -> None:
     """Store one answer (None = don't know); answering again replaces the earlier answer."""
     if rating is not None and rating not in (1, 2, 3, 4, 5):
         raise ValueError("a rating is 1-5, or None for don't know")
-    stmt = _upsert(engine, ratings).values(
-        workshop_id=participant.workshop_id, participant_id=participant.id,
-        statement_id=statement_id, rating=rating, answered_at=_now(),
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["participant_id", "statement_id"],
-        set_={"rating": stmt.excluded.rating, "answered_at": stmt.excluded.answered_at},
-    )
-    with engine.begin() as conn:
-        conn.execute(stmt)
+    row = {"workshop_id": participant.workshop_id, "participant_id": participant.id,
+           "statement_id": statement_id, "rating": rating, "answered_at": _now()}
+    with writing(engine) as conn:
+        conn.execute(_rating_upsert(engine.dialect.name), row)
 
 
 def participant_answers(engine: Engine, participant_id: int) -> dict[str, int | None]:
@@ -411,7 +611,7 @@ def save_kpis(engine: Engine, workshop_id: int, frame: pd.DataFrame) -> None:
          "target": None if pd.isna(getattr(r, "target", None)) else float(r.target)}
         for r in frame.itertuples(index=False)
     ]
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         conn.execute(delete(kpi_values).where(kpi_values.c.workshop_id == workshop_id))
         if rows:
             conn.execute(insert(kpi_values), rows)
@@ -447,7 +647,7 @@ def save_actions(engine: Engine, workshop_id: int, frame: pd.DataFrame) -> None:
                       if r.get("owner") and not pd.isna(r.get("owner")) else None),
             "due_date": due_text,
         })
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         conn.execute(delete(actions).where(actions.c.workshop_id == workshop_id))
         if rows:
             conn.execute(insert(actions), rows)
@@ -467,7 +667,7 @@ def save_mapping(engine: Engine, signature: str, kind: str, mapping: dict[str, s
         signature=signature, kind=kind, mapping=json.dumps(mapping, ensure_ascii=False))
     stmt = stmt.on_conflict_do_update(index_elements=["signature"],
                                       set_={"mapping": stmt.excluded.mapping})
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         conn.execute(stmt)
 
 

@@ -5,21 +5,44 @@ Kept thin on purpose: anything that computes belongs in loyalty_model.
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 from sqlalchemy import Engine
 
 from loyalty_model import storage
-from loyalty_model.model import Model, load_model
 from loyalty_model.i18n import LANGUAGES, t
+from loyalty_model.model import Model, load_model
 from loyalty_model.storage import Workshop
 
 URL_KEYS = {"w": "workshop_code", "k": "facilitator_key", "lang": "lang"}
 
 
-@st.cache_resource
+def configured_database_url() -> str | None:
+    """A database URL from Streamlit secrets, unless SKAB_DATABASE_URL is set (it wins).
+
+    Secrets: `database_url = "postgresql://..."` at the top level, or a `[connections.skab]`
+    block with `url` (or dialect/host/...), as st.connection reads it. None = SQLite file.
+    """
+    if os.environ.get("SKAB_DATABASE_URL"):
+        return None
+    try:
+        url = st.secrets.get("database_url")
+        if not url:
+            url = storage.url_from_settings(st.secrets.get("connections", {}).get("skab"))
+    except FileNotFoundError:  # no secrets.toml: the usual case for a local run
+        return None
+    return str(url) if url else None
+
+
 def engine() -> Engine:
-    """One engine (and connection pool) per server process, shared by every session."""
-    return storage.make_engine()
+    """One engine (and connection pool) per database and server process, shared by all sessions."""
+    return _engine(storage.database_url(configured_database_url()))
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    return storage.make_engine(url)
 
 
 def model() -> Model:

@@ -1,4 +1,4 @@
-"""Action plan: concrete actions from the model for the top priorities, owned and dated by the team."""
+"""Action plan: the model's actions for the top priorities, owned and dated by the team."""
 
 from datetime import date
 

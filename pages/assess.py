@@ -20,14 +20,24 @@ layers = model().layers
 people = storage.list_participants(engine(), workshop.id)
 
 
+def add_participant() -> None:
+    """Form callback: runs before the page, so the selectbox can be pointed at the new person."""
+    participant = storage.add_participant(engine(), workshop.id,
+                                          st.session_state.get("participant_name"))
+    st.session_state["participant_id"] = participant.id
+    st.session_state["participant_choice"] = participant.id
+    st.session_state["layer_step"] = 0
+
+
 def choose_participant() -> storage.Participant | None:
     by_id = {p.id: p for p in people}
     new = "new"
-    current = st.session_state.get("participant_id")
-    options = [*by_id, new]
+    if st.session_state.get("participant_choice") not in (*by_id, new):
+        current = st.session_state.get("participant_id")
+        st.session_state["participant_choice"] = (current if current in by_id
+                                                  else next(iter(by_id), new))
     choice = st.selectbox(
-        t("assess.who", lang), options, key="participant_choice",
-        index=options.index(current) if current in by_id else (0 if people else len(options) - 1),
+        t("assess.who", lang), [*by_id, new], key="participant_choice",
         format_func=lambda pid: t("assess.new_participant", lang) if pid == new
         else by_id[pid].label(),
     )
@@ -35,14 +45,9 @@ def choose_participant() -> storage.Participant | None:
         st.session_state["participant_id"] = choice
         return by_id[choice]
     with st.form("add_participant", clear_on_submit=True):
-        name = st.text_input(t("assess.name", lang), key="participant_name",
-                             help=t("assess.name_help", lang))
-        if st.form_submit_button(t("assess.add", lang)):
-            participant = storage.add_participant(engine(), workshop.id, name)
-            st.session_state["participant_id"] = participant.id
-            st.session_state.pop("participant_choice", None)
-            st.session_state["layer_step"] = 0
-            st.rerun()
+        st.text_input(t("assess.name", lang), key="participant_name",
+                      help=t("assess.name_help", lang))
+        st.form_submit_button(t("assess.add", lang), on_click=add_participant)
     return None
 
 

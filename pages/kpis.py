@@ -15,14 +15,17 @@ st.title(t("kpis.title", lang))
 workshop = require_workshop(lang)
 st.write(t("kpis.intro", lang))
 current = storage.kpis_frame(engine(), workshop.id)
+if "kpi_flash" in st.session_state:
+    st.success(st.session_state.pop("kpi_flash"))
 
 upload_tab, manual_tab = st.tabs([t("kpis.upload_tab", lang), t("kpis.manual_tab", lang)])
 
 with upload_tab:
     st.download_button(t("kpis.template", lang), (DATA_DIR / "templates" / "kpis.csv").read_bytes(),
                        file_name="kpis_template.csv", mime="text/csv", key="kpi_template")
+    upload_round = st.session_state.get("kpi_upload_round", 0)  # a new key empties the widget
     uploaded = st.file_uploader(t("kpis.upload", lang), type=["csv", "xlsx", "txt"],
-                                key="kpi_upload")
+                                key=f"kpi_upload_{upload_round}")
     if uploaded is not None:
         try:
             result = read_kpi_file(uploaded.getvalue(), uploaded.name, model())
@@ -40,7 +43,8 @@ with upload_tab:
                          else t("kpis.load_rows", lang, n=result.rows_ok))
                 if st.button(label, type="primary", key="kpi_load"):
                     storage.save_kpis(engine(), workshop.id, merge_kpis(current, result.frame))
-                    st.success(t("kpis.loaded", lang, n=result.rows_ok))
+                    st.session_state["kpi_flash"] = t("kpis.loaded", lang, n=result.rows_ok)
+                    st.session_state["kpi_upload_round"] = upload_round + 1
                     st.rerun()
             else:
                 st.error(t("kpis.nothing_usable", lang, file=result.file))
@@ -68,7 +72,7 @@ with manual_tab:
                 st.text(line)
         else:
             storage.save_kpis(engine(), workshop.id, result.frame)
-            st.success(t("kpis.loaded", lang, n=result.rows_ok))
+            st.session_state["kpi_flash"] = t("kpis.loaded", lang, n=result.rows_ok)
             st.rerun()
 
 st.subheader(t("kpis.current", lang))

@@ -1,4 +1,4 @@
-"""Results: the team's view against its numbers, per layer, with what it means and what comes first."""
+"""Results: the team's view against its numbers per layer, what it means, what comes first."""
 
 import streamlit as st
 

@@ -45,4 +45,5 @@ with right:
         else:
             workshop, key = storage.create_workshop(engine(), name, team, workshop_lang)
             open_workshop(workshop, key)
-            st.switch_page("pages/assess.py")
+            st.session_state["facilitator_key_new"] = True  # facilitate shows the key, once
+            st.switch_page("pages/facilitate.py")

@@ -1,0 +1,108 @@
+"""An independent DuckDB SQL implementation of every raw KPI, to check and to time ours against.
+
+It reads the English-dialect CSVs written by `benchmarks.generate.write` and shares no code with
+`loyalty_model`: if both agree to 1e-9, the definitions in `raw_kpis.py` are implemented as the
+SQL below states them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+TYPES: dict[str, dict[str, str]] = {
+    "surveys": {"customer_id": "VARCHAR", "responded_at": "TIMESTAMP", "score": "DOUBLE"},
+    "orders": {
+        "order_id": "VARCHAR",
+        "customer_id": "VARCHAR",
+        "ordered_at": "TIMESTAMP",
+        "amount": "DOUBLE",
+        "promised_at": "TIMESTAMP",
+        "delivered_at": "TIMESTAMP",
+    },
+    "tickets": {
+        "ticket_id": "VARCHAR",
+        "customer_id": "VARCHAR",
+        "opened_at": "TIMESTAMP",
+        "resolved_at": "TIMESTAMP",
+        "contacts": "DOUBLE",
+        "transfers": "DOUBLE",
+        "reopened": "BOOLEAN",
+        "is_complaint": "BOOLEAN",
+    },
+    "customers": {
+        "customer_id": "VARCHAR",
+        "tenure_months": "DOUBLE",
+        "is_churned": "BOOLEAN",
+        "monthly_revenue": "DOUBLE",
+    },
+}
+
+SQL: dict[str, str] = {
+    "surveys": """
+        SELECT 100 * (avg((score >= 9)::DOUBLE) - avg((score <= 6)::DOUBLE)) AS nps,
+               avg((score >= 9)::DOUBLE) AS promoter_share,
+               avg((score <= 6)::DOUBLE) AS detractor_share
+        FROM surveys WHERE score IS NOT NULL
+    """,
+    "orders": """
+        WITH per_customer AS (
+            SELECT customer_id, count(*) AS n, max(ordered_at) AS last_order
+            FROM orders GROUP BY customer_id
+        ), span AS (
+            SELECT min(ordered_at) AS earliest, max(ordered_at) AS latest,
+                   sum(amount) AS total FROM orders
+        )
+        SELECT
+            (SELECT avg((n >= 2)::DOUBLE) FROM per_customer) AS repeat_purchase_rate,
+            (SELECT total / (SELECT count(*) FROM per_customer)
+                    / greatest(date_diff('microsecond', earliest, latest) / 86400e6 / 365.25,
+                               1 / 12) FROM span) AS arpc_annual,
+            (SELECT avg((last_order < (SELECT latest FROM span) - INTERVAL 365 DAY)::DOUBLE)
+               FROM per_customer) AS churn_rate_orders,
+            (SELECT avg((delivered_at::DATE <= promised_at::DATE)::DOUBLE) FROM orders
+              WHERE delivered_at IS NOT NULL AND promised_at IS NOT NULL)
+              AS on_time_delivery_rate
+    """,
+    "tickets": """
+        SELECT
+            (SELECT median(date_diff('microsecond', opened_at, resolved_at) / 3600e6)
+               FROM tickets WHERE resolved_at IS NOT NULL) AS median_resolution_hours,
+            (SELECT avg((contacts = 1 AND NOT coalesce(reopened, false))::DOUBLE)
+               FROM tickets WHERE contacts IS NOT NULL) AS first_contact_resolution,
+            (SELECT avg(transfers) FROM tickets WHERE transfers IS NOT NULL) AS avg_transfers,
+            (SELECT avg((transfers >= 3)::DOUBLE) FROM tickets WHERE transfers IS NOT NULL)
+              AS multi_transfer_share,
+            (SELECT 1000 * count(*) FILTER (WHERE is_complaint)
+                    / count(DISTINCT customer_id) FROM tickets)
+              AS complaints_per_1000_customers
+    """,
+    "customers": """
+        SELECT avg(is_churned::DOUBLE) AS churn_rate_customers,
+               avg(monthly_revenue) AS arpc_monthly
+        FROM customers
+    """,
+}
+
+
+def reference_kpis(paths: dict[str, Path]) -> dict[str, float | None]:
+    """Read each CSV with DuckDB's own reader and compute every KPI in SQL."""
+    con = duckdb.connect()
+    result: dict[str, float | None] = {}
+    try:
+        for kind, path in paths.items():
+            types = ", ".join(f"'{name}': '{sql_type}'" for name, sql_type in TYPES[kind].items())
+            con.execute(
+                f"CREATE TEMP TABLE {kind} AS SELECT * FROM read_csv("
+                f"'{path}', header = true, types = {{{types}}})"
+            )
+            cursor = con.execute(SQL[kind])
+            names = [d[0] for d in cursor.description]
+            row = cursor.fetchone()
+            result.update(
+                {n: (None if v is None else float(v)) for n, v in zip(names, row, strict=True)}
+            )
+    finally:
+        con.close()
+    return result

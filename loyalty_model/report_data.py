@@ -1,0 +1,216 @@
+"""Everything a report needs, gathered once, so the PDF, the deck and presenter mode tell one story.
+
+The renderers only lay out what is here: they never score, query or translate business logic
+themselves. That keeps the PDF and the deck in step with each other and with the results page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+import altair as alt
+import pandas as pd
+from sqlalchemy import Engine
+
+from loyalty_model import charts, storage
+from loyalty_model.i18n import fmt_date, fmt_kpi_value, fmt_number, t
+from loyalty_model.model import KpiSpec, Model, ScoringSettings
+from loyalty_model.reading import proposed_actions
+from loyalty_model.scoring import Assessment, assess, kpi_trend
+
+ACTION_COLUMNS = ["action", "layer", "owner", "due_date"]
+
+
+@dataclass(frozen=True)
+class ReportChart:
+    """One chart as the app shows it, with the sentence that tells the room how to read it."""
+
+    key: str
+    title: str
+    chart: alt.TopLevelMixin
+    caption: str
+
+
+@dataclass(frozen=True)
+class ReportData:
+    model: Model
+    lang: str
+    title: str
+    team: str
+    on: date
+    participants: int
+    assessment: Assessment
+    kpis: pd.DataFrame
+    trend: pd.DataFrame
+    actions: pd.DataFrame
+    actions_proposed: bool  # True when the plan is the model's first proposal, not the team's
+    matrix_shares: dict[str, float] | None = None
+    history: pd.DataFrame | None = None  # workshop, layer, measure, score (layer_trend_chart)
+    charts: tuple[ReportChart, ...] = field(default=())
+
+    def kpi_specs(self) -> list[KpiSpec]:
+        """KPIs to define in the appendix: those with data, else the whole catalogue."""
+        used = [self.model.kpis[r.kpi] for r in self.assessment.kpis]
+        return used or list(self.model.kpis.values())
+
+    def layer_actions(self, layer_id: str) -> pd.DataFrame:
+        return self.actions[self.actions["layer"] == layer_id]
+
+
+def _clean_actions(actions: pd.DataFrame | None) -> pd.DataFrame:
+    if actions is None or actions.empty:
+        return pd.DataFrame(columns=ACTION_COLUMNS)
+    frame = actions.reindex(columns=ACTION_COLUMNS).astype(object)
+    frame = frame.where(frame.notna(), None)
+    frame["action"] = frame["action"].map(lambda v: "" if v is None else str(v).strip())
+    return frame[frame["action"] != ""].reset_index(drop=True)
+
+
+def build_report_data(ratings: pd.DataFrame, kpis: pd.DataFrame | None, model: Model,
+                      lang: str, *, title: str, team: str, on: date | None = None,
+                      actions: pd.DataFrame | None = None,
+                      matrix_shares: dict[str, float] | None = None,
+                      history: pd.DataFrame | None = None,
+                      settings: ScoringSettings | None = None) -> ReportData:
+    """Score once and collect the report's content; bad ratings raise ScoringInputError."""
+    settings = settings or model.scoring
+    kpis = kpis if kpis is not None else pd.DataFrame(columns=["kpi", "value", "period", "target"])
+    assessment = assess(ratings, kpis, model, settings)
+    on = on or date.today()
+    plan = _clean_actions(actions)
+    proposed = plan.empty
+    if proposed:
+        plan = _clean_actions(proposed_actions(assessment, model, lang, today=on))
+    answered = ratings["participant"].dropna().astype(str).str.strip()
+    data = ReportData(
+        model=model, lang=lang, title=title, team=team, on=on,
+        participants=int(answered[answered != ""].nunique()),
+        assessment=assessment, kpis=kpis, trend=kpi_trend(kpis, model, settings),
+        actions=plan, actions_proposed=proposed,
+        matrix_shares=matrix_shares or None,
+        history=history if history is not None and not history.empty else None,
+    )
+    return _with_charts(data)
+
+
+def from_workshop(engine: Engine, workshop: storage.Workshop, model: Model,
+                  lang: str | None = None, *, settings: ScoringSettings | None = None,
+                  matrix_shares: dict[str, float] | None = None,
+                  history: pd.DataFrame | None = None, on: date | None = None) -> ReportData:
+    """The report of one stored workshop.
+
+    History across workshops is passed in, never looked up here by team name: two clients can
+    share a team name, and a report must only ever hold the workshop its reader has the key to.
+    """
+    lang = lang or workshop.language
+    created = workshop.created_at
+    return build_report_data(
+        storage.ratings_frame(engine, workshop.id), storage.kpis_frame(engine, workshop.id),
+        model, lang, title=workshop.name, team=workshop.team,
+        on=on or (created.date() if isinstance(created, datetime) else date.today()),
+        actions=storage.actions_frame(engine, workshop.id), matrix_shares=matrix_shares,
+        history=history, settings=settings,
+    )
+
+
+def _with_charts(data: ReportData) -> ReportData:
+    return replace(data, charts=tuple(report_charts(data)))
+
+
+def report_charts(data: ReportData) -> list[ReportChart]:
+    """The charts worth showing for this data, in the order the room should see them."""
+    model, lang, assessment = data.model, data.lang, data.assessment
+    threshold = int(assessment.settings.gap_threshold)
+    out = [
+        ReportChart("self_vs_kpi", t("chart.self_vs_kpi", lang),
+                    charts.self_vs_kpi_chart(assessment, model, lang),
+                    t("report.caption_self_vs_kpi", lang)),
+        ReportChart("gaps", t("chart.gaps", lang), charts.gaps_chart(assessment, model, lang),
+                    t("report.caption_gaps", lang, threshold=threshold)),
+    ]
+    if any(s.mean is not None for s in assessment.statements):
+        out.append(ReportChart("spread", t("chart.spread", lang),
+                               charts.spread_chart(assessment, model, lang),
+                               t("report.caption_spread", lang)))
+    if not data.trend.empty and data.trend.dropna(subset=["score"])["period"].nunique() > 1:
+        out.append(ReportChart("kpi_trend", t("chart.kpi_trend", lang),
+                               charts.kpi_trend_chart(data.trend, model, lang),
+                               t("report.caption_kpi_trend", lang)))
+    if data.matrix_shares:
+        out.append(ReportChart("matrix", t("chart.matrix", lang),
+                               charts.loyalty_matrix_chart(data.matrix_shares, model, lang),
+                               t("report.caption_matrix", lang)))
+    if data.history is not None and data.history["workshop"].nunique() > 1:
+        out.append(ReportChart("layer_trend", t("chart.layer_trend", lang),
+                               charts.layer_trend_chart(data.history, model, lang),
+                               t("report.caption_layer_trend", lang)))
+    return out
+
+
+def layer_spread_chart(data: ReportData, layer_id: str) -> alt.TopLevelMixin | None:
+    """The spread chart of one layer, or None when nobody rated it."""
+    rated = [s for s in data.assessment.statements if s.layer == layer_id and s.mean is not None]
+    if not rated:
+        return None
+    return charts.spread_chart(data.assessment, data.model, data.lang, layer_id)
+
+
+# --- sentences and figures both renderers print the same way ------------------------------------
+
+
+def score_text(value: float | None, lang: str) -> str:
+    return fmt_number(value, lang)
+
+
+def gap_text(value: float | None, lang: str) -> str:
+    """Signed, with a real minus sign: a gap's direction is the point of it."""
+    if value is None:
+        return "–"
+    text = fmt_number(abs(value), lang)
+    if text == "0":
+        return text
+    return ("+" if value > 0 else "−") + text
+
+
+def kpi_scoring_text(spec: KpiSpec, target: float | None, lang: str) -> str:
+    """How a KPI is scored, with the band limits in the reader's number format."""
+    if spec.basis == "benchmark":
+        key = "report.bands_higher" if spec.direction == "higher" else "report.bands_lower"
+        return t(key, lang, good=fmt_kpi_value(spec.good, spec.unit, lang),
+                 world_class=fmt_kpi_value(spec.world_class, spec.unit, lang))
+    text = t("report.no_benchmark", lang)
+    if target is not None:
+        text += " " + t("report.target", lang, target=fmt_kpi_value(target, spec.unit, lang))
+    return text
+
+
+def kpi_source_text(spec: KpiSpec, lang: str) -> str:
+    """The benchmark's source and year; a target-scored KPI says it has no public benchmark.
+
+    kpis.toml states sources in English; in another language only the publisher is quoted, so
+    no English sentence lands in a Danish report.
+    """
+    if spec.basis != "benchmark":
+        return t("report.source_none", lang)
+    source = spec.source if lang == "en" else spec.source.split(",")[0].split("(")[0].strip()
+    return t("report.source", lang, source=source, year=spec.year or "")
+
+
+def due_text(value: object, lang: str) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or str(value) == "":
+        return "–"
+    return fmt_date(str(value), lang)
+
+
+def layer_label(data: ReportData, layer_id: object) -> str:
+    if not layer_id:
+        return "–"
+    try:
+        return data.model.layer(str(layer_id)).name(data.lang)
+    except KeyError:
+        return str(layer_id)
+
+
+def kpi_target(data: ReportData, kpi_id: str) -> float | None:
+    return next((r.target for r in data.assessment.kpis if r.kpi == kpi_id), None)

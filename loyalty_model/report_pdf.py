@@ -1,0 +1,344 @@
+"""The PDF report the room takes home: cover, summary, charts, one page per layer, plan, KPIs.
+
+Laid out with fpdf2 in a Unicode TrueType font (DejaVu Sans): the core PDF fonts cannot print
+æ, ø, å or an en dash. Participant text (action plan, owners) goes through plain text cells
+only, never through fpdf2's markdown or HTML rendering.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from loyalty_model.chart_images import chart_png, png_size
+from loyalty_model.i18n import fmt_date, fmt_kpi_value, fmt_number, t
+from loyalty_model.reading import layer_reading, priority_reason, summary
+from loyalty_model.report_data import (
+    ReportData,
+    due_text,
+    gap_text,
+    kpi_scoring_text,
+    kpi_source_text,
+    kpi_target,
+    layer_label,
+    score_text,
+)
+
+FONT_DIR = Path(os.environ.get("SKAB_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
+FONT = "DejaVu"
+ACCENT = (0, 121, 140)  # the KPI teal of the charts
+INK = (34, 34, 34)
+MUTED = (92, 107, 115)
+LIGHT = (232, 241, 243)
+MARGIN = 18.0
+PX_TO_MM = 25.4 / 96  # CSS pixels at 96 dpi
+
+
+class ReportFontError(RuntimeError):
+    """The Unicode font the PDF needs is not installed."""
+
+
+def _font_paths(font_dir: Path = FONT_DIR) -> dict[str, Path]:
+    paths = {style: font_dir / name for style, name in FONT_FILES.items()}
+    missing = [str(p) for p in paths.values() if not p.is_file()]
+    if missing:
+        raise ReportFontError(
+            f"the PDF report needs the DejaVu Sans fonts, missing: {', '.join(missing)}. "
+            "Install them with `apt-get install fonts-dejavu-core`, or point SKAB_FONT_DIR "
+            "at a folder holding DejaVuSans.ttf, DejaVuSans-Bold.ttf and DejaVuSans-Oblique.ttf."
+        )
+    return paths
+
+
+class _Document(FPDF):
+    def __init__(self, data: ReportData) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.data = data
+        for style, path in _font_paths().items():
+            self.add_font(FONT, style, str(path))
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(True, margin=MARGIN)
+        self.set_title(f"{data.title} – Skab promoters")
+        self.set_author(data.team)
+        self.set_creator("Skab promoters")
+        self.set_lang("da-DK" if data.lang == "da" else "en-GB")
+
+    @property
+    def content_width(self) -> float:
+        return self.w - self.l_margin - self.r_margin
+
+    def header(self) -> None:
+        if self.page_no() == 1:
+            return
+        self.set_font(FONT, "", 8)
+        self.set_text_color(*MUTED)
+        self.cell(0, 5, f"Skab promoters · {self.data.title}", new_x="LMARGIN", new_y="NEXT")
+        self.set_draw_color(*ACCENT)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.ln(6)
+
+    def footer(self) -> None:
+        if self.page_no() == 1:
+            return
+        self.set_y(-12)
+        self.set_font(FONT, "", 8)
+        self.set_text_color(*MUTED)
+        self.cell(0, 5, t("report.page", self.data.lang, page=self.page_no(), total="{nb}"),
+                  align="R")
+
+    # --- text blocks ---------------------------------------------------------------------------
+
+    def heading(self, text: str, size: float = 18) -> None:
+        self.set_font(FONT, "B", size)
+        self.set_text_color(*ACCENT)
+        self.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+
+    def subheading(self, text: str) -> None:
+        if self.will_page_break(20):
+            self.add_page()
+        self.ln(2)
+        self.set_font(FONT, "B", 12)
+        self.set_text_color(*INK)
+        self.multi_cell(0, 6, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.ln(1)
+
+    def paragraph(self, text: str, size: float = 10, style: str = "",
+                  colour: tuple[int, int, int] = INK) -> None:
+        self.set_font(FONT, style, size)
+        self.set_text_color(*colour)
+        self.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.ln(1.5)
+
+    def bullets(self, lines: list[str], size: float = 10) -> None:
+        self.set_font(FONT, "", size)
+        self.set_text_color(*INK)
+        for line in lines:
+            self.set_x(self.l_margin + 2)
+            self.cell(4, size * 0.5, "•")
+            self.multi_cell(self.content_width - 6, size * 0.5, line, align="L",
+                            new_x="LMARGIN", new_y="NEXT")
+            self.ln(1)
+
+    def table_of(self, headings: list[str], rows: list[list[str]], widths: tuple[float, ...],
+                 align: tuple[str, ...]) -> None:
+        self.set_font(FONT, "", 9)
+        self.set_text_color(*INK)
+        self.set_fill_color(255, 255, 255)
+        self.set_draw_color(200, 208, 212)
+        head = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=ACCENT)
+        striped = FontFace(color=INK, fill_color=LIGHT)
+        plain = FontFace(color=INK)
+        with self.table(col_widths=widths, text_align=align, headings_style=head,
+                        borders_layout="HORIZONTAL_LINES", line_height=4.6,
+                        padding=(1.2, 1.5), repeat_headings=1) as table:
+            row = table.row()
+            for text in headings:
+                row.cell(text)
+            for index, values in enumerate(rows):
+                row = table.row(style=striped if index % 2 else plain)
+                for text in values:
+                    row.cell(text)
+        self.ln(3)
+
+    def chart(self, png: bytes, caption: str = "", max_height: float | None = None) -> None:
+        """The chart at its natural size (never blown up), shrunk to fit the page if needed."""
+        width_px, height_px = png_size(png)
+        width = min(self.content_width, width_px / 2 * PX_TO_MM)
+        height = width * height_px / width_px
+        limit = max_height or (self.h - 2 * MARGIN - 30)
+        if height > limit:
+            height, width = limit, limit * width_px / height_px
+        if self.will_page_break(height + 12):
+            self.add_page()
+        x = self.l_margin + (self.content_width - width) / 2
+        self.image(io.BytesIO(png), x=x, y=self.get_y(), w=width, h=height)
+        self.set_y(self.get_y() + height + 2)
+        if caption:
+            self.paragraph(caption, size=8.5, style="I", colour=MUTED)
+        self.ln(3)
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def _cover(pdf: _Document) -> None:
+    data, lang = pdf.data, pdf.data.lang
+    pdf.add_page()
+    pdf.set_fill_color(*ACCENT)
+    pdf.rect(0, 0, pdf.w, 92, style="F")
+    pdf.set_xy(MARGIN, 30)
+    pdf.set_text_color(255, 255, 255)
+    pdf.set_font(FONT, "", 12)
+    pdf.cell(0, 7, t("report.kicker", lang), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font(FONT, "B", 24)
+    pdf.multi_cell(0, 11, data.title, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(104)
+    pdf.set_text_color(*INK)
+    for label, value in (
+        (t("report.cover_team", lang), data.team),
+        (t("report.cover_date", lang), fmt_date(data.on, lang)),
+        (t("report.cover_participants", lang), fmt_number(data.participants, lang)),
+    ):
+        pdf.set_font(FONT, "", 10)
+        pdf.set_text_color(*MUTED)
+        pdf.cell(0, 6, label, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "B", 14)
+        pdf.set_text_color(*INK)
+        pdf.multi_cell(0, 7, value, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+    pdf.set_y(-60)
+    pdf.paragraph(t("report.cover_model", lang), size=9, colour=MUTED)
+
+
+def _summary(pdf: _Document) -> None:
+    data, lang, model, assessment = pdf.data, pdf.data.lang, pdf.data.model, pdf.data.assessment
+    pdf.add_page()
+    pdf.heading(t("report.summary", lang))
+    pdf.paragraph(t("report.summary_intro", lang, n=data.participants, team=data.team,
+                    kpis=len(assessment.kpis)))
+    pdf.subheading(t("report.priorities", lang))
+    for line, layer_id in zip(summary(assessment, model, lang), assessment.priorities,
+                              strict=False):
+        pdf.paragraph(line, style="B")
+        pdf.paragraph(layer_reading(assessment.layer(layer_id), model, lang), size=9.5,
+                      colour=MUTED)
+    pdf.subheading(t("report.layers_table", lang))
+    rank = {layer_id: i + 1 for i, layer_id in enumerate(assessment.priorities)}
+    rows = [[str(rank[r.layer]), model.layer(r.layer).name(lang), score_text(r.self_score, lang),
+             score_text(r.kpi_score, lang), gap_text(r.gap, lang), t(f"status.{r.status}", lang)]
+            for r in sorted(assessment.layers, key=lambda r: rank[r.layer])]
+    pdf.table_of([t("export.priority", lang), t("export.layer", lang),
+                  t("export.self_score", lang), t("export.kpi_score", lang),
+                  t("export.gap", lang), t("export.status", lang)], rows,
+                 (22, 42, 26, 26, 20, 38), ("CENTER", "LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT"))
+    pdf.subheading(t("report.discussion", lang))
+    points = assessment.discussion_points()[:5]
+    if points:
+        pdf.bullets([t("report.discussion_line", lang,
+                       statement=model.statement(p.statement_id).text(lang),
+                       mean=fmt_number(p.mean, lang, 1), spread=fmt_number(p.spread, lang, 1))
+                     for p in points], size=9.5)
+    else:
+        pdf.paragraph(t("report.no_discussion", lang))
+
+
+def _charts(pdf: _Document) -> None:
+    lang = pdf.data.lang
+    pdf.add_page()
+    pdf.heading(t("report.charts", lang))
+    for item in pdf.data.charts:
+        pdf.chart(chart_png(item.chart, lang), item.caption)
+
+
+def _layer_page(pdf: _Document, layer_id: str) -> None:
+    data, lang, model, assessment = pdf.data, pdf.data.lang, pdf.data.model, pdf.data.assessment
+    layer = model.layer(layer_id)
+    result = assessment.layer(layer_id)
+    pdf.add_page()
+    pdf.heading(t("report.layer_heading", lang, n=layer.order, total=len(model.layers),
+                  name=layer.name(lang)))
+    pdf.paragraph(layer.tagline(lang), size=11, style="I")
+    pdf.paragraph(layer.meaning(lang), size=9.5)
+    rank = assessment.priorities.index(layer_id) + 1
+    pdf.paragraph(t("report.layer_scores", lang, self=score_text(result.self_score, lang),
+                    kpi=score_text(result.kpi_score, lang), gap=gap_text(result.gap, lang)),
+                  style="B")
+    pdf.paragraph(layer_reading(result, model, lang), size=9.5)
+    pdf.paragraph(t("report.layer_priority", lang, rank=rank, total=len(model.layers),
+                    reason=priority_reason(result, model, assessment, lang)), size=9.5)
+
+    pdf.subheading(t("report.statements", lang))
+    rows = []
+    for s in (s for s in assessment.statements if s.layer == layer_id):
+        rows.append([model.statement(s.statement_id).text(lang),
+                     fmt_number(s.mean, lang, 1), fmt_number(s.spread, lang, 1), str(s.n),
+                     str(s.dont_know), t("report.discuss_yes", lang) if s.discussion else ""])
+    pdf.table_of([t("report.col_statement", lang), t("report.col_mean", lang),
+                  t("report.col_spread", lang), t("report.col_answers", lang),
+                  t("report.col_dont_know", lang), t("report.col_discuss", lang)], rows,
+                 (78, 19, 23, 14, 18, 22),
+                 ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "LEFT"))
+
+    pdf.subheading(t("report.layer_kpis", lang))
+    kpis = [r for r in assessment.kpis if r.layer == layer_id]
+    if kpis:
+        pdf.table_of(
+            [t("report.col_kpi", lang), t("report.col_value", lang), t("report.col_period", lang),
+             t("report.col_score", lang), t("report.col_band", lang)],
+            [[model.kpis[r.kpi].name(lang), fmt_kpi_value(r.value, model.kpis[r.kpi].unit, lang),
+              r.period, score_text(r.score, lang),
+              t(f"band.{r.band}", lang) if r.band else t("band.unscored", lang)] for r in kpis],
+            (66, 26, 24, 20, 38), ("LEFT", "RIGHT", "LEFT", "RIGHT", "LEFT"))
+    else:
+        pdf.paragraph(t("report.no_kpis_layer", lang), size=9.5, colour=MUTED)
+
+    pdf.subheading(t("report.coaching", lang))
+    pdf.bullets([c(lang) for c in layer.coaching], size=9.5)
+    planned = data.layer_actions(layer_id)
+    if not planned.empty:
+        pdf.subheading(t("report.layer_actions", lang))
+        for row in planned.to_dict("records"):
+            pdf.bullets([row["action"]], size=9.5)
+            pdf.set_x(pdf.l_margin + 6)
+            pdf.set_font(FONT, "", 8.5)
+            pdf.set_text_color(*MUTED)
+            pdf.multi_cell(pdf.content_width - 6, 4.5, t(
+                "report.action_meta", lang, owner=row.get("owner") or t("report.no_owner", lang),
+                due=due_text(row.get("due_date"), lang)), align="L",
+                new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1)
+
+
+def _action_plan(pdf: _Document) -> None:
+    data, lang = pdf.data, pdf.data.lang
+    pdf.add_page()
+    pdf.heading(t("report.action_plan", lang))
+    pdf.paragraph(t("report.plan_proposed" if data.actions_proposed else "report.plan_intro",
+                    lang))
+    rows = [[str(i), row["action"], layer_label(data, row.get("layer")),
+             row.get("owner") or "–", due_text(row.get("due_date"), lang)]
+            for i, row in enumerate(data.actions.to_dict("records"), start=1)]
+    if rows:
+        pdf.table_of(["#", t("report.col_action", lang), t("report.col_layer", lang),
+                      t("report.col_owner", lang), t("report.col_due", lang)], rows,
+                     (8, 82, 30, 30, 24), ("CENTER", "LEFT", "LEFT", "LEFT", "LEFT"))
+    else:
+        pdf.paragraph(t("report.plan_empty", lang))
+
+
+def _kpi_definitions(pdf: _Document) -> None:
+    data, lang = pdf.data, pdf.data.lang
+    pdf.add_page()
+    pdf.heading(t("report.kpi_definitions", lang))
+    pdf.paragraph(t("report.kpi_definitions_intro", lang), size=9.5, colour=MUTED)
+    for spec in data.kpi_specs():
+        if pdf.will_page_break(28):
+            pdf.add_page()
+        pdf.set_font(FONT, "B", 10.5)
+        pdf.set_text_color(*INK)
+        pdf.multi_cell(0, 5.5, f"{spec.name(lang)} · {data.model.layer(spec.layer).name(lang)}",
+                       align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.paragraph(spec.definition(lang), size=9.5)
+        pdf.paragraph(kpi_scoring_text(spec, kpi_target(data, spec.id), lang), size=9)
+        pdf.paragraph(kpi_source_text(spec, lang), size=8.5, style="I", colour=MUTED)
+        pdf.ln(1.5)
+
+
+def render_pdf(data: ReportData) -> bytes:
+    """The whole report as PDF bytes."""
+    pdf = _Document(data)
+    _cover(pdf)
+    _summary(pdf)
+    _charts(pdf)
+    for layer_id in (layer.id for layer in data.model.layers):
+        _layer_page(pdf, layer_id)
+    _action_plan(pdf)
+    _kpi_definitions(pdf)
+    return bytes(pdf.output())

@@ -1,0 +1,54 @@
+"""The room's aggregate as the facilitator projects it and the participants see it once revealed.
+
+One cached computation per workshop for every screen in the room, kept for less than the
+refresh interval so a new answer shows on the next tick.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from loyalty_model import live
+from loyalty_model.i18n import t
+from pages._common import engine, model
+
+LIVE_SECONDS = 3  # the facilitator's view refreshes itself this often
+ROOM_SECONDS = 5  # a participant's page checks this often whether results are revealed
+
+
+@st.cache_data(ttl=LIVE_SECONDS - 1, show_spinner=False, max_entries=500)
+def live_view(workshop_id: int) -> live.LiveView:
+    return live.live_view(engine(), workshop_id, model())
+
+
+def layer_table(view: live.LiveView, lang: str, with_progress: bool) -> None:
+    """Self-score and spread per layer; for the facilitator also how many finished each layer."""
+    rows = []
+    for layer in view.layers:
+        row = {
+            t("live.col_layer", lang): model().layer(layer.layer).name(lang),
+            t("live.col_score", lang): None if layer.self_score is None
+            else round(layer.self_score),
+            t("live.col_spread", lang): None if layer.spread is None else round(layer.spread),
+        }
+        if with_progress:
+            row[t("live.col_finished", lang)] = f"{layer.finished} / {view.joined}"
+        rows.append(row)
+    st.dataframe(
+        pd.DataFrame(rows), hide_index=True, width="stretch",
+        column_config={t("live.col_score", lang): st.column_config.ProgressColumn(
+            t("live.col_score", lang), min_value=0, max_value=100, format="%d",
+            help=t("live.score_help", lang))},
+    )
+
+
+def discussion_points(view: live.LiveView, lang: str, limit: int = 3) -> None:
+    """The statements the room disagrees on most: what to talk about first."""
+    points = view.top_discussion_points(limit)
+    if not points:
+        st.caption(t("live.no_discussion", lang))
+        return
+    for point in points:
+        st.markdown(f"- {model().statement(point.statement_id).text(lang)} "
+                    f"({t('live.spread_value', lang, spread=f'{point.spread:.1f}')})")

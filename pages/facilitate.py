@@ -1,0 +1,124 @@
+"""Facilitate: the join code to project, and the room's answers arriving live, without reloading.
+
+Needs the facilitator key (require_workshop): a participant's link never gets here. The live
+part is a fragment that reruns on a timer, so the rest of the page (and the projector) stays
+still while the numbers move.
+"""
+
+import io
+import os
+
+import segno
+import streamlit as st
+
+from loyalty_model import charts, live, storage
+from loyalty_model.i18n import t
+from pages._common import current_lang, engine, model, open_workshop, require_workshop
+from pages._live_ui import LIVE_SECONDS, discussion_points, layer_table, live_view
+
+lang = current_lang()
+st.title(t("facilitate.title", lang))
+workshop = require_workshop(lang)
+
+
+def app_url() -> str:
+    """Where participants reach this app: SKAB_PUBLIC_URL behind a proxy, else this address."""
+    configured = os.environ.get("SKAB_PUBLIC_URL")
+    if configured:
+        return configured.rstrip("/")
+    here = (st.context.url or "http://localhost:8501").rstrip("/")
+    return here.removesuffix("/facilitate")
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def qr_png(link: str) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="png", scale=10, border=2)
+    return buffer.getvalue()
+
+
+def reveal(workshop_id: int) -> None:
+    storage.set_revealed(engine(), workshop_id, bool(st.session_state[f"reveal_{workshop_id}"]))
+
+
+join_link = f"{app_url()}/?join={workshop.code}"
+if st.session_state.pop("facilitator_key_new", False):
+    st.success(t("facilitate.key_once", lang))
+    st.code(f"{app_url()}/facilitate?w={workshop.code}&k={st.session_state['facilitator_key']}",
+            language=None)
+
+left, right = st.columns([3, 2], vertical_alignment="center")
+with left:
+    st.metric(t("facilitate.code", lang), workshop.code)
+    st.write(t("facilitate.join_how", lang))
+    st.code(join_link, language=None)
+    st.toggle(t("facilitate.reveal", lang), value=workshop.revealed, key=f"reveal_{workshop.id}",
+              help=t("facilitate.reveal_help", lang), on_change=reveal, args=(workshop.id,))
+with right:
+    st.image(qr_png(join_link), caption=t("facilitate.qr_caption", lang), width=260)
+
+
+@st.fragment(run_every=LIVE_SECONDS)
+def live_panel(workshop_id: int) -> None:
+    view = live_view(workshop_id)
+    joined, done, answers = st.columns(3)
+    joined.metric(t("facilitate.joined", lang), view.joined)
+    done.metric(t("facilitate.finished", lang), view.finished_all)
+    answers.metric(t("facilitate.answers", lang), view.answers)
+    if view.names:
+        st.text(t("facilitate.who", lang) + " " + ", ".join(view.names))
+    else:
+        st.info(t("facilitate.nobody_yet", lang))
+        return
+    st.markdown(f"**{t('facilitate.per_layer', lang)}**")
+    layer_table(view, lang, with_progress=True)
+    st.markdown(f"**{t('live.discussion_heading', lang)}**")
+    discussion_points(view, lang)
+    if any(s.spread is not None for s in view.assessment.statements):
+        st.altair_chart(charts.spread_chart(view.assessment, model(), lang), width="stretch")
+    st.caption(t("facilitate.live_note", lang, seconds=LIVE_SECONDS))
+
+
+st.subheader(t("facilitate.live_heading", lang))
+live_panel(workshop.id)
+
+st.divider()
+st.subheader(t("trend.heading", lang))
+if st.session_state.pop("trend_linked", False):
+    st.success(t("trend.linked", lang))
+history = live.team_trend(engine(), workshop, model(), lang)
+if history["workshop"].nunique() >= 2:
+    measures = {"self": t("chart.self", lang), "kpi": t("chart.kpi", lang)}
+    st.altair_chart(charts.layer_trend_chart(
+        history.assign(measure=history["measure"].map(measures)), model(), lang),
+        width="stretch")
+    st.caption(t("trend.help", lang))
+else:
+    st.caption(t("trend.only_one", lang))
+
+with st.expander(t("trend.next_heading", lang)):
+    with st.form("follow_up"):
+        name = st.text_input(t("trend.next_name", lang), key="follow_up_name",
+                             placeholder=t("start.workshop_name_hint", lang))
+        create = st.form_submit_button(t("trend.next_button", lang))
+    if create:
+        if not name.strip():
+            st.error(t("trend.need_name", lang))
+        else:
+            new, key = storage.create_follow_up(engine(), workshop, name)
+            open_workshop(new, key)
+            st.session_state["facilitator_key_new"] = True
+            st.rerun()
+
+with st.expander(t("trend.link_heading", lang)):
+    st.caption(t("trend.link_help", lang))
+    with st.form("link_earlier"):
+        code = st.text_input(t("trend.link_code", lang), key="link_code", max_chars=16)
+        key = st.text_input(t("trend.link_key", lang), key="link_key", type="password")
+        link = st.form_submit_button(t("trend.link_button", lang))
+    if link:
+        if storage.link_to_earlier(engine(), workshop, code, key):
+            st.session_state["trend_linked"] = True
+            st.rerun()
+        else:
+            st.error(t("trend.not_linked", lang))

@@ -1,0 +1,219 @@
+"""Participant view: join by code or link, rate layer by layer on a phone, then see the room.
+
+Every answer is written the moment it is given; the participant's link carries their token, so
+a refresh or a reopened tab continues with every answer in place. A participant sees their own
+answers and, after the facilitator reveals them, the room's aggregate, never anyone else's.
+"""
+
+from math import ceil
+
+import streamlit as st
+from sqlalchemy.exc import NoResultFound, SQLAlchemyError
+
+from loyalty_model import storage
+from loyalty_model.access import JoinLimits, SessionGuard
+from loyalty_model.i18n import t
+from pages import _participant as me
+from pages._common import current_lang, engine, model
+from pages._live_ui import ROOM_SECONDS, discussion_points, layer_table, live_view
+
+DONT_KNOW = 0
+OPTIONS = [1, 2, 3, 4, 5, DONT_KNOW]
+
+lang = current_lang()
+layers = model().layers
+
+
+@st.cache_resource
+def join_limits() -> JoinLimits:
+    """One set of limits for the whole server: a fresh session must not mean fresh attempts."""
+    return JoinLimits()
+
+
+def guard() -> SessionGuard:
+    return st.session_state.setdefault("join_guard", SessionGuard())
+
+
+def lookup(code: str | None) -> storage.Workshop | None:
+    """The workshop with this code, counting a miss against the session and the server."""
+    client = st.context.ip_address
+    wait = join_limits().wait(guard(), client)
+    if wait > 0:
+        st.warning(t("join.slow_down", lang, seconds=ceil(wait)))
+        return None
+    workshop = storage.workshop_by_code(engine(), code or "")
+    if workshop is None:
+        join_limits().failed(guard(), client)
+        st.error(t("join.unknown_code", lang))
+    return workshop
+
+
+def joined_workshop() -> storage.Workshop | None:
+    """The workshop of this session; looked up (and rate-limited) once per session."""
+    workshop_id = st.session_state.get("joined_workshop_id")
+    if workshop_id:
+        try:
+            return storage.get_workshop(engine(), workshop_id)
+        except NoResultFound:
+            me.forget()
+            return None
+    code = st.session_state.get("join_code")
+    if not code:
+        return None
+    workshop = lookup(code)
+    if workshop is None:
+        me.forget()
+        return None
+    st.session_state["joined_workshop_id"] = workshop.id
+    if me.default_language(workshop.language):
+        st.rerun()
+    return workshop
+
+
+def join(workshop: storage.Workshop, name: str) -> None:
+    participant = storage.add_participant(engine(), workshop.id, name)
+    me.enter(workshop.code, participant.token, workshop.id)
+    st.session_state["join_step"] = 0
+    st.rerun()
+
+
+def join_form() -> None:
+    st.write(t("join.intro", lang))
+    with st.form("join_by_code"):
+        code = st.text_input(t("join.code", lang), key="join_code_input", max_chars=16,
+                             placeholder="ABC234")
+        name = st.text_input(t("join.name", lang), key="join_name_input", max_chars=120,
+                             help=t("join.name_help", lang))
+        submitted = st.form_submit_button(t("join.button", lang), type="primary")
+    if submitted:
+        workshop = lookup(me.clean_code(code))
+        if workshop is not None:
+            join(workshop, name)
+
+
+def name_form(workshop: storage.Workshop) -> None:
+    st.write(t("join.welcome", lang))
+    st.text(workshop.name)
+    with st.form("join_named"):
+        name = st.text_input(t("join.name", lang), key="join_name_input", max_chars=120,
+                             help=t("join.name_help", lang))
+        submitted = st.form_submit_button(t("join.button", lang), type="primary")
+    if submitted:
+        join(workshop, name)
+
+
+def save(participant: storage.Participant, statement_id: str, key: str) -> None:
+    value = st.session_state.get(key)
+    if value is None:
+        return
+    try:
+        storage.save_rating(engine(), participant, statement_id,
+                            None if value == DONT_KNOW else int(value))
+    except SQLAlchemyError:
+        st.session_state["join_save_failed"] = True
+        del st.session_state[key]  # show what is really stored, not what failed to store
+
+
+def option_label(value: int) -> str:
+    return t("join.dont_know", lang) if value == DONT_KNOW else str(value)
+
+
+def first_open_step(answers: dict[str, int | None]) -> int:
+    """Where a returning participant continues: the first layer with an unanswered statement."""
+    for step, layer in enumerate(layers):
+        if any(s.id not in answers for s in layer.statements):
+            return step
+    return len(layers)
+
+
+def rate(participant: storage.Participant) -> None:
+    answers = storage.participant_answers(engine(), participant.id)
+    if st.session_state.pop("join_save_failed", False):
+        st.error(t("join.save_failed", lang))
+    total = len(model().statements)
+    st.progress(len(answers) / total, text=t("join.progress", lang, done=len(answers),
+                                                 total=total))
+    step = st.session_state.get("join_step")
+    if step is None:
+        step = st.session_state["join_step"] = first_open_step(answers)
+    if step >= len(layers):
+        finished(answers, total)
+        return
+    layer = layers[step]
+    st.subheader(t("join.layer_heading", lang, n=layer.order, total=len(layers),
+                   name=layer.name(lang)))
+    st.markdown(f"**{layer.tagline(lang)}**")
+    with st.expander(t("join.about_layer", lang)):
+        st.write(layer.meaning(lang))
+        st.caption(f"{t('join.example', lang)}: {layer.example(lang)}")
+    st.caption(t("join.scale", lang))
+    for statement in layer.statements:
+        key = f"join_rate_{participant.id}_{statement.id}"
+        if key not in st.session_state:
+            stored = answers.get(statement.id, -1)
+            st.session_state[key] = (None if stored == -1
+                                     else DONT_KNOW if stored is None else int(stored))
+        st.radio(statement.text(lang), OPTIONS, key=key, horizontal=True,
+                 format_func=option_label, on_change=save,
+                 args=(participant, statement.id, key))
+    back, forward = st.columns(2)
+    if step > 0 and back.button(t("join.previous", lang), key="join_prev", width="stretch"):
+        st.session_state["join_step"] = step - 1
+        st.rerun()
+    label = (t("join.next", lang, name=layers[step + 1].name(lang)) if step + 1 < len(layers)
+             else t("join.finish", lang))
+    if forward.button(label, key="join_next", type="primary", width="stretch"):
+        st.session_state["join_step"] = step + 1
+        st.rerun()
+
+
+def finished(answers: dict[str, int | None], total: int) -> None:
+    if len(answers) >= total:
+        st.success(t("join.all_done", lang))
+    else:
+        st.info(t("join.some_open", lang, open=total - len(answers)))
+    if st.button(t("join.review", lang), key="join_review"):
+        st.session_state["join_step"] = 0
+        st.rerun()
+
+
+@st.fragment(run_every=ROOM_SECONDS)
+def room_results(workshop_id: int) -> None:
+    """Shown once the facilitator reveals the results; checks by itself, no reload needed."""
+    try:
+        revealed = storage.get_workshop(engine(), workshop_id).revealed
+    except SQLAlchemyError:
+        return
+    if not revealed:
+        st.caption(t("join.not_revealed", lang))
+        return
+    view = live_view(workshop_id)
+    st.subheader(t("join.room_heading", lang))
+    st.caption(t("join.room_caption", lang, n=view.joined))
+    layer_table(view, lang, with_progress=False)
+    st.markdown(f"**{t('live.discussion_heading', lang)}**")
+    discussion_points(view, lang)
+
+
+st.title(t("join.title", lang))
+workshop = joined_workshop()
+if workshop is None:
+    join_form()
+    st.stop()
+
+token = st.session_state.get("participant_token")
+participant = storage.participant_by_token(engine(), workshop.id, token) if token else None
+if token and participant is None:
+    join_limits().failed(guard(), st.context.ip_address)  # a forged or foreign token
+    st.session_state["participant_token"] = None
+    me.keep_url()
+    st.error(t("join.bad_link", lang))
+if participant is None:
+    name_form(workshop)
+    st.stop()
+
+st.caption(t("join.joined_as", lang, code=workshop.code))
+st.text(workshop.name + (f" · {participant.name}" if participant.name else ""))
+rate(participant)
+st.divider()
+room_results(workshop.id)

@@ -1,0 +1,104 @@
+"""The command line: exact JSON shapes, and exit code 2 with one line on bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from loyalty_model.cli import main
+from loyalty_model.model import Model
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_statements_json(capsys: pytest.CaptureFixture[str], model: Model) -> None:
+    code, out, _ = run(capsys, "statements", "--json")
+    rows = json.loads(out)
+    assert code == 0
+    assert len(rows) == len(model.statements)
+    assert set(rows[0]) == {"id", "layer", "text"}
+    assert set(rows[0]["text"]) == {"en", "da"}
+    assert [r["layer"] for r in rows][0] == "product" and rows[-1]["layer"] == "wow"
+
+
+def test_score_json_on_the_sample(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "score", "--ratings", str(SAMPLE / "ratings.csv"),
+                       "--kpis", str(SAMPLE / "kpis.csv"), "--json")
+    result = json.loads(out)
+    assert code == 0
+    assert [layer["layer"] for layer in result["layers"]] == [
+        "product", "communication", "delivery", "fault_correction", "wow"]
+    assert set(result["layers"][0]) == {"layer", "self_score", "kpi_score", "gap", "status"}
+    delivery = result["layers"][2]
+    assert delivery["status"] == "blind_spot"
+    assert delivery["gap"] == pytest.approx(delivery["self_score"] - delivery["kpi_score"],
+                                            abs=0.11)
+    assert sorted(result["priorities"]) == sorted(layer["layer"] for layer in result["layers"])
+
+
+def test_score_without_kpis_says_no_evidence(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "score", "--ratings", str(SAMPLE / "ratings.csv"), "--json")
+    result = json.loads(out)
+    assert code == 0
+    assert {layer["status"] for layer in result["layers"]} == {"no_evidence"}
+    assert all(layer["kpi_score"] is None for layer in result["layers"])
+
+
+def test_empty_rating_means_dont_know(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                      ) -> None:
+    ratings = tmp_path / "r.csv"
+    ratings.write_text("participant,statement_id,rating\nA,wow.advise_beyond,\n"
+                       "B,wow.advise_beyond,4\n")
+    code, out, _ = run(capsys, "score", "--ratings", str(ratings), "--json")
+    wow = json.loads(out)["layers"][4]
+    assert code == 0 and wow["self_score"] == 75.0
+
+
+@pytest.mark.parametrize(("ratings", "kpis", "expected"), [
+    ("participant,statement_id,rating\nA,product.primary_need,9\n", None, "must be 1-5"),
+    ("participant,statement_id,rating\nA,nope,3\n", None, "unknown statement_id"),
+    ("who,what\nA,B\n", None, "missing column"),
+    ("", None, "empty"),
+    ("participant,statement_id,rating\nA,product.primary_need,3\n",
+     "kpi,value,period\nnps,lots,2026\n", "row 2, column value"),
+    ("participant,statement_id,rating\nA,product.primary_need,3\n", b"\x00\x01\xff" * 100,
+     "does not look like"),
+])
+def test_bad_input_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                         ratings: str, kpis: str | bytes | None, expected: str
+                                         ) -> None:
+    r = tmp_path / "ratings.csv"
+    r.write_text(ratings)
+    args = ["score", "--ratings", str(r), "--json"]
+    if kpis is not None:
+        k = tmp_path / "kpis.csv"
+        k.write_bytes(kpis if isinstance(kpis, bytes) else kpis.encode())
+        args += ["--kpis", str(k)]
+    code, out, err = run(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1 and expected in err
+
+
+def test_missing_file_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "score", "--ratings", "/no/such/file.csv")
+    assert code == 2 and "cannot be read" in err
+
+
+def test_python_dash_m_entry_point() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "loyalty_model", "statements", "--json"],
+                          capture_output=True, text=True, cwd=ROOT, env=env, check=False)
+    assert done.returncode == 0 and json.loads(done.stdout)[0]["id"]

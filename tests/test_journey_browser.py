@@ -1,0 +1,148 @@
+"""A first-time user's whole journey with the sample company, in real headless Chromium.
+
+start → rate all five layers → KPIs (incl. a broken file) → results → action plan downloaded.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from loyalty_model import storage
+from tests.conftest import AppServer, assert_no_exception
+
+pytestmark = pytest.mark.browser
+TIMEOUT = 30_000
+
+
+def wait_idle(page) -> None:  # noqa: ANN001
+    """Wait until Streamlit has finished the current run (the status widget disappears)."""
+    page.wait_for_timeout(250)
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
+        timeout=TIMEOUT)
+
+
+def choose(page, label: str, option: str) -> None:  # noqa: ANN001
+    """Pick an option in the Streamlit selectbox with this label."""
+    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option).click()
+    wait_idle(page)
+
+
+def test_first_time_user_journey(app_server: AppServer, browser, tmp_path: Path) -> None:  # noqa: ANN001
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(app_server.url)
+    page.get_by_role("button", name="Start with the sample company").click()
+    page.get_by_role("heading", name="Rate the layers").wait_for()
+    wait_idle(page)
+    assert_no_exception(page)
+
+    # join the sample team as a new participant on this device
+    choose(page, "Who is rating?", "Add a participant")
+    page.get_by_role("textbox", name="Name (optional)").fill("Kim")
+    page.get_by_role("button", name="Add and start rating").click()
+    page.get_by_text("0 of 25 statements answered").wait_for()
+
+    layer_names = ["Product", "Communication", "Delivery", "Fault correction", "WOW"]
+    for index, name in enumerate(layer_names):
+        page.get_by_role("heading", name=f"Layer {index + 1} of 5: {name}").wait_for()
+        wait_idle(page)
+        groups = page.locator("[data-testid='stRadio']")
+        expect(groups).to_have_count(5)
+        for i in range(5):
+            groups.nth(i).get_by_text("4", exact=True).click()
+            wait_idle(page)
+        assert_no_exception(page)
+        if index < len(layer_names) - 1:
+            page.get_by_role("button", name=f"Next: {layer_names[index + 1]}").click()
+    page.get_by_text("25 of 25 statements answered").wait_for()
+
+    # the answers are in the database, not only in the browser
+    engine = storage.make_engine(f"sqlite:///{app_server.db_path}")
+    code = re.search(r"w=([A-Z0-9]+)", page.url).group(1)
+    workshop = storage.workshop_by_code(engine, code)
+    answers = storage.ratings_frame(engine, workshop.id)
+    assert (answers["participant"] == "Kim").sum() == 25
+
+    page.get_by_role("link", name="All layers done: on to the KPIs").click()
+    page.get_by_role("heading", name="KPIs: what the numbers say").wait_for()
+    wait_idle(page)
+    assert_no_exception(page)
+    kpis_before = storage.kpis_frame(engine, workshop.id)
+    assert len(kpis_before) == 52
+
+    # a broken file: a clear message, nothing lost
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"\x00\xff\xfe garbage \x01" * 200)
+    page.locator("input[type='file']").set_input_files(str(broken))
+    page.get_by_text("could not be read").wait_for()
+    page.get_by_text("broken.csv").first.wait_for()
+    assert_no_exception(page)
+    assert len(storage.kpis_frame(engine, workshop.id)) == 52
+
+    # a Danish Excel export with one bad row: the good rows load on request
+    danish = tmp_path / "nøgletal.csv"
+    danish.write_bytes("Nøgletal;Værdi;Periode;Mål\r\nnps;31,5;2026-Q4;30\r\n"
+                       "Levering til tiden;abc;2026-Q4;0,95\r\n".encode("cp1252"))
+    page.locator("input[type='file']").set_input_files(str(danish))
+    page.get_by_text("1 of 2 rows").wait_for()
+    page.get_by_text("'abc' is not a number").wait_for()
+    page.get_by_role("button", name="Load the 1 good rows").click()
+    page.get_by_text("1 KPI rows loaded and saved.").wait_for()
+    assert len(storage.kpis_frame(engine, workshop.id)) == 53
+
+    page.get_by_role("link", name="See the results").click()
+    page.get_by_role("heading", name="Where to improve first").wait_for()
+    wait_idle(page)
+    assert_no_exception(page)
+    page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
+                 ).nth(2).wait_for()
+    assert page.get_by_text("Blind spot").count() >= 1
+    page.screenshot(path=str(tmp_path / "results.png"), full_page=True)
+
+    page.get_by_role("link", name="Turn it into an action plan").click()
+    page.get_by_role("heading", name="Action plan").wait_for()
+    wait_idle(page)
+    assert_no_exception(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the action plan (CSV)").click()
+    path = download_info.value.path()
+    rows = list(csv.reader(io.StringIO(Path(path).read_text(encoding="utf-8-sig"))))
+    assert rows[0] == ["Action", "Layer", "Owner", "Due date"]
+    assert len(rows) > 1 and rows[1][1] == "Delivery"  # the top priority of the sample story
+    context.close()
+
+
+def test_refresh_keeps_workshop_and_answers(app_server: AppServer, browser) -> None:  # noqa: ANN001
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(app_server.url)
+    page.get_by_role("button", name="Start with the sample company").click()
+    page.get_by_text("25 of 25 statements answered").wait_for()
+    groups = page.locator("[data-testid='stRadio']")
+    groups.nth(0).get_by_text("1", exact=True).click()
+    wait_idle(page)
+    page.reload()
+    page.get_by_text("25 of 25 statements answered").wait_for()
+    checked = groups.nth(0).locator("input[type='radio']:checked")
+    assert checked.count() == 1
+    assert checked.evaluate("el => el.closest('label').innerText").strip() == "1"
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["assess", "kpis", "results", "actions"])
+def test_deep_link_without_workshop_shows_no_exception(app_server: AppServer, browser,  # noqa: ANN001
+                                                       path: str) -> None:
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"{app_server.url}/{path}")
+    page.get_by_text("No workshop is open in this browser").wait_for()
+    assert_no_exception(page)
+    page.close()

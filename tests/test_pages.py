@@ -1,0 +1,109 @@
+"""Every page renders without an exception, with and without an open workshop, in any order."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from loyalty_model import sample, storage
+from loyalty_model.model import load_model
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["pages/start.py", "pages/assess.py", "pages/kpis.py", "pages/results.py",
+         "pages/actions.py"]
+
+
+@pytest.fixture(scope="module")
+def app_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    path = tmp_path_factory.mktemp("pages") / "app.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SKAB_DB_PATH", str(path))
+        patch.delenv("SKAB_DATABASE_URL", raising=False)
+        st.cache_resource.clear()
+        yield path
+        st.cache_resource.clear()
+
+
+@pytest.fixture(scope="module")
+def sample_workshop(app_db: Path) -> tuple[storage.Workshop, str]:
+    engine = storage.make_engine(f"sqlite:///{app_db}")
+    return sample.create_sample_workshop(engine, load_model())
+
+
+def app(lang: str = "en", workshop: tuple[storage.Workshop, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.session_state["lang"] = lang
+    if workshop:
+        at.session_state["workshop_code"] = workshop[0].code
+        at.session_state["facilitator_key"] = workshop[1]
+    return at
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.exception] + [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_page_without_a_workshop(app_db: Path, page: str, lang: str) -> None:
+    at = app(lang)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception[0].value
+    if page != "pages/start.py":
+        assert at.info, "a page without a workshop points the user to the start page"
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_page_with_the_sample_workshop(sample_workshop: tuple[storage.Workshop, str],
+                                       page: str, lang: str) -> None:
+    at = app(lang, sample_workshop)
+    at.run()
+    at.switch_page(page).run()
+    assert not errors(at), errors(at)
+
+
+def test_pages_in_any_order(sample_workshop: tuple[storage.Workshop, str]) -> None:
+    at = app("en", sample_workshop)
+    at.run()
+    for first, second in itertools.permutations(PAGES[1:], 2):
+        at.switch_page(first).run()
+        at.switch_page(second).run()
+        assert not errors(at), (first, second, errors(at))
+
+
+def test_a_wrong_facilitator_key_opens_nothing(sample_workshop: tuple[storage.Workshop, str]
+                                               ) -> None:
+    at = app("en", (sample_workshop[0], "not-the-key"))
+    at.run()
+    at.switch_page("pages/results.py").run()
+    assert not at.exception
+    assert at.info and not at.get("vega_lite_chart")
+
+
+def test_results_show_the_sample_story(sample_workshop: tuple[storage.Workshop, str]) -> None:
+    at = app("en", sample_workshop)
+    at.run()
+    at.switch_page("pages/results.py").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "1. Delivery** · Blind spot" in text
+    assert "Fault correction** · Hidden strength" in text
+    assert len(at.get("vega_lite_chart")) >= 3
+
+
+def test_sample_button_opens_a_fresh_copy(app_db: Path) -> None:
+    at = app()
+    at.run()
+    at.button(key="start_sample").click().run()
+    assert not at.exception
+    code = at.session_state["workshop_code"]
+    engine = storage.make_engine(f"sqlite:///{app_db}")
+    workshop = storage.workshop_by_code(engine, code)
+    assert workshop is not None and workshop.is_sample
+    assert storage.count_ratings(engine, workshop.id) == 125
