@@ -41,8 +41,11 @@ def postgres_url() -> Iterator[str]:
     workdir = tempfile.mkdtemp(prefix="skab-pg-bench.")
     script = ROOT / "scripts" / "start_postgres.sh"
     env = {**os.environ, "PYTHON": sys.executable}
-    url = subprocess.run([str(script), workdir], check=True, capture_output=True, text=True,
-                         env=env).stdout.strip().splitlines()[-1]
+    url = (
+        subprocess.run([str(script), workdir], check=True, capture_output=True, text=True, env=env)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     try:
         yield url
     finally:
@@ -88,21 +91,26 @@ def percentile(values: list[float], share: float) -> float:
 
 def report(name: str, timings: list[float], wall: float) -> str:
     ms = [t * 1000 for t in timings]
-    return (f"{name:<11} saves={len(ms):>5}  p50={percentile(ms, .50):6.1f} ms  "
-            f"p95={percentile(ms, .95):6.1f} ms  p99={percentile(ms, .99):6.1f} ms  "
-            f"max={max(ms):6.1f} ms  mean={statistics.fmean(ms):6.1f} ms  "
-            f"throughput={len(ms) / wall:6.0f}/s")
+    return (
+        f"{name:<11} saves={len(ms):>5}  p50={percentile(ms, 0.50):6.1f} ms  "
+        f"p95={percentile(ms, 0.95):6.1f} ms  p99={percentile(ms, 0.99):6.1f} ms  "
+        f"max={max(ms):6.1f} ms  mean={statistics.fmean(ms):6.1f} ms  "
+        f"throughput={len(ms) / wall:6.0f}/s"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writers", type=int, default=30)
-    parser.add_argument("--rounds", type=int, default=2,
-                        help="how many times each writer answers every statement")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="how many times each writer answers every statement"
+    )
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     args = parser.parse_args()
-    print(f"{args.writers} concurrent writers, {os.cpu_count()} CPUs, "
-          f"{args.rounds} x {len(load_model().statements)} saves each")
+    print(
+        f"{args.writers} concurrent writers, {os.cpu_count()} CPUs, "
+        f"{args.rounds} x {len(load_model().statements)} saves each"
+    )
     if args.backend in ("sqlite", "both"):
         with tempfile.TemporaryDirectory() as tmp:
             began = time.perf_counter()

@@ -154,11 +154,18 @@ def read_kpi_file(data: bytes, filename: str, model: Model,
 
 
 def merge_kpis(existing: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
-    """New values replace old ones for the same KPI and period; everything else is kept."""
+    """New values replace old ones for the same KPI and period; everything else is kept.
+
+    A new row without a target keeps the target the team already set for that KPI, so
+    re-uploading computed KPIs does not silently unscore them.
+    """
     if existing is None or existing.empty:
         return new.reset_index(drop=True)
     if new.empty:
         return existing.reset_index(drop=True)
+    known_targets = existing.dropna(subset=["target"]).groupby("kpi")["target"].last()
+    new = new.copy()
+    new["target"] = new["target"].fillna(new["kpi"].map(known_targets)).astype(float)
     both = pd.concat([existing, new], ignore_index=True)
     return both.drop_duplicates(["kpi", "period"], keep="last").reset_index(drop=True)
 

@@ -94,17 +94,36 @@ def build_report_data(ratings: pd.DataFrame, kpis: pd.DataFrame | None, model: M
     return _with_charts(data)
 
 
+def series_history(engine: Engine, workshop: storage.Workshop, model: Model, lang: str,
+                   settings: ScoringSettings | None = None) -> pd.DataFrame:
+    """Layer scores of the workshops in this one's series up to it, for the trend chart.
+
+    Only the series counts, never the team name: two clients can share a team name, and joining
+    a series takes the earlier workshop's facilitator key (storage.link_to_earlier).
+    """
+    rows = []
+    for earlier in storage.series_workshops(engine, workshop):
+        if (earlier.created_at, earlier.id) > (workshop.created_at, workshop.id):
+            continue
+        result = assess(storage.ratings_frame(engine, earlier.id),
+                        storage.kpis_frame(engine, earlier.id), model, settings)
+        label = f"{earlier.name} ({fmt_date(earlier.created_at, lang)})"
+        for layer in result.layers:
+            rows.append({"workshop": label, "layer": layer.layer,
+                         "measure": t("chart.self", lang), "score": layer.self_score})
+            rows.append({"workshop": label, "layer": layer.layer,
+                         "measure": t("chart.kpi", lang), "score": layer.kpi_score})
+    return pd.DataFrame(rows, columns=["workshop", "layer", "measure", "score"])
+
+
 def from_workshop(engine: Engine, workshop: storage.Workshop, model: Model,
                   lang: str | None = None, *, settings: ScoringSettings | None = None,
                   matrix_shares: dict[str, float] | None = None,
-                  history: pd.DataFrame | None = None, on: date | None = None) -> ReportData:
-    """The report of one stored workshop.
-
-    History across workshops is passed in, never looked up here by team name: two clients can
-    share a team name, and a report must only ever hold the workshop its reader has the key to.
-    """
+                  on: date | None = None) -> ReportData:
+    """The report of one stored workshop, with the trend across its series when there is one."""
     lang = lang or workshop.language
     created = workshop.created_at
+    history = series_history(engine, workshop, model, lang, settings)
     return build_report_data(
         storage.ratings_frame(engine, workshop.id), storage.kpis_frame(engine, workshop.id),
         model, lang, title=workshop.name, team=workshop.team,

@@ -43,7 +43,7 @@ class ReportFontError(RuntimeError):
     """The Unicode font the PDF needs is not installed."""
 
 
-def _font_paths(font_dir: Path = FONT_DIR) -> dict[str, Path]:
+def font_paths(font_dir: Path = FONT_DIR) -> dict[str, Path]:
     paths = {style: font_dir / name for style, name in FONT_FILES.items()}
     missing = [str(p) for p in paths.values() if not p.is_file()]
     if missing:
@@ -59,7 +59,7 @@ class _Document(FPDF):
     def __init__(self, data: ReportData) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.data = data
-        for style, path in _font_paths().items():
+        for style, path in font_paths().items():
             self.add_font(FONT, style, str(path))
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=MARGIN)

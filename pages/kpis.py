@@ -8,6 +8,7 @@ from loyalty_model.i18n import fmt_kpi_value, t
 from loyalty_model.kpi_file import ReadError, merge_kpis, parse_kpi_frame, read_kpi_file
 from loyalty_model.model import DATA_DIR
 from loyalty_model.scoring import score_kpis
+from pages import _raw_upload as raw_upload
 from pages._common import current_lang, engine, model, require_workshop
 
 lang = current_lang()
@@ -18,7 +19,8 @@ current = storage.kpis_frame(engine(), workshop.id)
 if "kpi_flash" in st.session_state:
     st.success(st.session_state.pop("kpi_flash"))
 
-upload_tab, manual_tab = st.tabs([t("kpis.upload_tab", lang), t("kpis.manual_tab", lang)])
+upload_tab, raw_tab, manual_tab = st.tabs([t("kpis.upload_tab", lang), t("raw.tab", lang),
+                                           t("kpis.manual_tab", lang)])
 
 with upload_tab:
     st.download_button(t("kpis.template", lang), (DATA_DIR / "templates" / "kpis.csv").read_bytes(),
@@ -48,6 +50,9 @@ with upload_tab:
                     st.rerun()
             else:
                 st.error(t("kpis.nothing_usable", lang, file=result.file))
+
+with raw_tab:
+    raw_upload.render(workshop, current, lang)
 
 with manual_tab:
     st.caption(t("kpis.manual_help", lang))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from loyalty_model import charts, storage
-from loyalty_model.i18n import t
+from loyalty_model.i18n import fmt_percent, t
 from loyalty_model.reading import layer_reading, priority_reason
 from loyalty_model.scoring import assess, kpi_trend, with_settings
 from pages._common import current_lang, engine, model, require_workshop
@@ -66,4 +66,24 @@ trend = kpi_trend(kpis, model(), settings)
 if not trend.empty and trend["period"].nunique() > 1:
     st.altair_chart(charts.kpi_trend_chart(trend, model(), lang), width="stretch")
 
+matrix = st.session_state.get(f"matrix_{workshop.code}")
+if matrix:
+    st.subheader(t("results.matrix", lang))
+    chart_column, text_column = st.columns([3, 2])
+    with chart_column:
+        st.altair_chart(charts.loyalty_matrix_chart(matrix["shares"], model(), lang),
+                        width="stretch")
+        st.caption(t("results.matrix_help", lang, n=matrix["joined"]))
+    with text_column:
+        for quadrant, texts in model().matrix.items():
+            share = matrix["shares"].get(quadrant, 0.0)
+            st.markdown(f"**{texts['name'](lang)}** · {fmt_percent(share, lang)}")
+            st.caption(f"{texts['meaning'](lang)} {texts['action'](lang)}")
+
 st.page_link("pages/actions.py", label=t("results.to_actions", lang), icon=":material/task_alt:")
+
+# --- Take it home: report, deck and data downloads ----------------------------------------------
+from pages import _take_home  # noqa: E402 (kept with its section, appended by the reports work)
+
+_take_home.render(engine(), model(), workshop, settings, lang,
+                  (st.session_state.get(f"matrix_{workshop.code}") or {}).get("shares"))

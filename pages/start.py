@@ -47,3 +47,23 @@ with right:
             open_workshop(workshop, key)
             st.session_state["facilitator_key_new"] = True  # facilitate shows the key, once
             st.switch_page("pages/facilitate.py")
+
+# --- Import a workshop exported as JSON on another machine ---------------------------------------
+import re  # noqa: E402
+
+from loyalty_model.workshop_json import WorkshopFileError, import_workshop  # noqa: E402
+
+with st.expander(t("json_import.heading", lang)):
+    st.caption(t("json_import.intro", lang))
+    upload = st.file_uploader(t("json_import.upload", lang), type=["json"], key="import_json")
+    if st.button(t("json_import.button", lang), key="import_json_button", disabled=upload is None):
+        try:
+            imported, imported_key = import_workshop(engine(), upload.getvalue(), model())
+        except WorkshopFileError as error:
+            # the message can quote the file's content: escape it so it renders as plain text
+            plain = re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$:])", r"\\\1", str(error))
+            st.error(t("json_import.failed", lang, message=plain))
+        else:
+            open_workshop(imported, imported_key)
+            st.session_state["facilitator_key_new"] = True  # facilitate shows the key, once
+            st.switch_page("pages/facilitate.py")

@@ -1,0 +1,219 @@
+"""What loyalty is worth in money: lifetime value, a retention improvement, the complaints iceberg.
+
+The user's own figures (customers, revenue per customer, churn, margin) meet the figures the seed
+articles quote (data/model.toml [[assumptions]]). Both are always shown with where they come from
+and both can be changed: a business case nobody can trace convinces nobody. Plain arithmetic,
+deliberately: undiscounted lifetime value, rules of thumb labelled as such.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import altair as alt
+import pandas as pd
+
+from loyalty_model.i18n import t
+from loyalty_model.model import Model
+from loyalty_model.scoring import sort_by_period
+
+EXAMPLE_INPUTS = {"customers": 2000.0, "arpc": 6000.0, "churn": 0.20, "margin": 0.30,
+                  "improvement": 0.02, "complaints": 60.0}
+ICEBERG_COLOURS = {"complaints": "#cfe8ef", "silent": "#2e86ab", "told": "#1b4965"}
+
+
+@dataclass(frozen=True)
+class Inputs:
+    customers: float
+    arpc: float  # revenue per customer per year
+    churn: float  # share of customers lost per year, 0-1
+    margin: float  # gross margin, 0-1
+    improvement: float = 0.02  # churn reduction to test, in share points (0.02 = 2 points)
+    complaints: float = 0.0  # complaints per year
+
+    def problems(self) -> list[str]:
+        """Input names that cannot be calculated with (an empty list when all is well)."""
+        bad = [name for name in ("customers", "arpc", "complaints", "improvement")
+               if getattr(self, name) < 0]
+        if not 0 < self.churn <= 1:
+            bad.append("churn")
+        if not 0 <= self.margin <= 1:
+            bad.append("margin")
+        if self.improvement >= self.churn:
+            bad.append("improvement")
+        return bad
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One result line: a label key, the value, its unit and how it was calculated."""
+
+    label: str  # i18n key
+    value: float | None
+    unit: str  # amount | count | share | years | multiplier
+    how: str  # i18n key
+    how_values: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Iceberg:
+    complaints: float
+    silent: float
+    told: float
+
+
+def assumption_values(model: Model, overrides: dict[str, float] | None = None
+                      ) -> dict[str, float]:
+    """The model's sourced defaults, with the user's edits on top."""
+    values = {a.id: a.value for a in model.assumptions}
+    values.update(overrides or {})
+    return values
+
+
+def lifetime_years(churn: float) -> float | None:
+    return 1.0 / churn if churn > 0 else None
+
+
+def cltv(arpc: float, margin: float, churn: float) -> float | None:
+    """Undiscounted customer lifetime value: yearly margin per customer × expected years."""
+    years = lifetime_years(churn)
+    return None if years is None else arpc * margin * years
+
+
+def retention_case(inputs: Inputs, assumptions: dict[str, float]) -> list[Figure]:
+    """Lifetime value today and what cutting churn by `inputs.improvement` is worth."""
+    now = cltv(inputs.arpc, inputs.margin, inputs.churn)
+    improved_churn = inputs.churn - inputs.improvement
+    improved = cltv(inputs.arpc, inputs.margin, improved_churn) if improved_churn > 0 else None
+    kept = inputs.customers * inputs.improvement
+    service_share = assumptions.get("churn_due_to_poor_service", 0.0)
+    cost_cut = assumptions.get("retention_2pct_cost_effect", 0.0)
+    existing, new = assumptions.get("sell_existing", 0.0), assumptions.get("sell_new", 0.0)
+    return [
+        Figure("business.lifetime", lifetime_years(inputs.churn), "years",
+               "business.lifetime_how"),
+        Figure("business.cltv", now, "amount", "business.cltv_how"),
+        Figure("business.kept", kept, "count", "business.kept_how"),
+        Figure("business.margin_year", kept * inputs.arpc * inputs.margin, "amount",
+               "business.margin_year_how"),
+        Figure("business.base_value",
+               None if now is None or improved is None else inputs.customers * (improved - now),
+               "amount", "business.base_value_how"),
+        Figure("business.cost_equivalent", inputs.improvement / 0.02 * cost_cut, "share",
+               "business.cost_equivalent_how", {"share": _pct(cost_cut)}),
+        Figure("business.service_churn",
+               inputs.customers * inputs.churn * service_share * inputs.arpc * inputs.margin,
+               "amount", "business.service_churn_how", {"share": _pct(service_share)}),
+        Figure("business.sell_ratio", existing / new if new else None, "multiplier",
+               "business.sell_ratio_how", {"existing": _pct(existing), "new": _pct(new)}),
+    ]
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:g} %"
+
+
+def iceberg(complaints: float, assumptions: dict[str, float]) -> Iceberg:
+    """Complaints seen, unhappy customers who stay silent, and the people they all tell."""
+    silent = complaints * assumptions.get("silent_per_complaint", 0.0)
+    told = (complaints + silent) * assumptions.get("unhappy_customer_tells", 0.0)
+    return Iceberg(complaints=complaints, silent=silent, told=told)
+
+
+def defaults_from_kpis(kpis: pd.DataFrame | None) -> dict[str, tuple[float, str, str]]:
+    """Inputs the loaded KPIs can supply: name -> (value, kpi id, period) of the latest period."""
+    if kpis is None or kpis.empty:
+        return {}
+    latest: dict[str, tuple[float, str]] = {}
+    for kpi_id, rows in kpis.groupby("kpi", sort=False):
+        last = sort_by_period(rows).iloc[-1]
+        latest[str(kpi_id)] = (float(last["value"]), str(last["period"]))
+    out: dict[str, tuple[float, str, str]] = {}
+    if "arpc_annual" in latest:
+        out["arpc"] = (latest["arpc_annual"][0], "arpc_annual", latest["arpc_annual"][1])
+    elif "arpc_monthly" in latest:
+        value, period = latest["arpc_monthly"]
+        out["arpc"] = (value * 12, "arpc_monthly", period)
+    for kpi_id in ("churn_rate_customers", "churn_rate_orders"):
+        if kpi_id in latest:
+            out["churn"] = (latest[kpi_id][0], kpi_id, latest[kpi_id][1])
+            break
+    if "complaints_per_1000_customers" in latest:
+        value, period = latest["complaints_per_1000_customers"]
+        out["complaints_per_1000"] = (value, "complaints_per_1000_customers", period)
+    return out
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+
+def survival_frame(inputs: Inputs, years: int = 5) -> pd.DataFrame:
+    """Customers left from today's base each year, with today's churn and with the improvement."""
+    rows = []
+    for scenario, churn in (("today", inputs.churn),
+                            ("improved", max(0.0, inputs.churn - inputs.improvement))):
+        for year in range(years + 1):
+            rows.append({"year": year, "scenario": scenario,
+                         "customers": inputs.customers * (1 - churn) ** year})
+    return pd.DataFrame(rows)
+
+
+def survival_chart(inputs: Inputs, lang: str = "en", years: int = 5) -> alt.Chart:
+    frame = survival_frame(inputs, years)
+    names = {"today": t("business.chart_today", lang),
+             "improved": t("business.chart_improved", lang)}
+    frame["scenario_name"] = frame["scenario"].map(names)
+    return (
+        alt.Chart(frame, title=t("business.chart_base", lang))
+        .mark_line(point=True, strokeWidth=3)
+        .encode(
+            x=alt.X("year:O", title=t("business.chart_year", lang), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("customers:Q", title=t("business.chart_customers", lang),
+                    scale=alt.Scale(zero=True)),
+            color=alt.Color("scenario_name:N", title=None, sort=list(names.values()),
+                            scale=alt.Scale(range=["#d1495b", "#00798c"]),
+                            legend=alt.Legend(orient="bottom")),
+            tooltip=["scenario_name:N", "year:O", alt.Tooltip("customers:Q", format=",.0f")],
+        )
+        .properties(width=520, height=260)
+    )
+
+
+def iceberg_frame(berg: Iceberg, lang: str) -> pd.DataFrame:
+    """Above the waterline what is seen (positive), below it what is not (negative)."""
+    return pd.DataFrame([
+        {"part": "complaints", "label": t("business.iceberg_complaints", lang),
+         "people": berg.complaints, "signed": berg.complaints},
+        {"part": "silent", "label": t("business.iceberg_silent", lang),
+         "people": berg.silent, "signed": -berg.silent},
+        {"part": "told", "label": t("business.iceberg_told", lang),
+         "people": berg.told, "signed": -berg.told},
+    ])
+
+
+def iceberg_chart(berg: Iceberg, lang: str = "en") -> alt.LayerChart:
+    """Bars on a symmetric-log scale: the tip stays visible next to the mass under water."""
+    frame = iceberg_frame(berg, lang)
+    order = list(frame["label"])
+    x = alt.X("label:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelLimit=200))
+    y_scale = alt.Scale(type="symlog", constant=10)
+    bars = alt.Chart(frame).mark_bar(cornerRadius=4).encode(
+        x=x,
+        y=alt.Y("signed:Q", scale=y_scale, title=t("business.waterline", lang),
+                axis=alt.Axis(labels=False, ticks=False, grid=False)),
+        color=alt.Color("part:N", legend=None,
+                        scale=alt.Scale(domain=list(ICEBERG_COLOURS),
+                                        range=list(ICEBERG_COLOURS.values()))),
+        tooltip=["label:N", alt.Tooltip("people:Q", format=",.0f")],
+    )
+    labels = alt.Chart(frame).mark_text(fontSize=16, fontWeight="bold", dy=-10).encode(
+        x=x, y=alt.Y("signed:Q", scale=y_scale), text=alt.Text("people:Q", format=",.0f"),
+    ).transform_filter("datum.signed >= 0")
+    deep = alt.Chart(frame).mark_text(fontSize=16, fontWeight="bold", dy=-14, color="white"
+                                      ).encode(
+        x=x, y=alt.Y("signed:Q", scale=y_scale), text=alt.Text("people:Q", format=",.0f"),
+    ).transform_filter("datum.signed < 0")
+    water = alt.Chart(pd.DataFrame({"y": [0]}))
+    line = water.mark_rule(color="#2e86ab", strokeDash=[6, 4], strokeWidth=2).encode(y="y:Q")
+    return alt.layer(bars, labels, deep, line, title=t("business.chart_iceberg", lang)
+                     ).properties(width=520, height=320)

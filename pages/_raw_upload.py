@@ -1,0 +1,145 @@
+"""The "from your exports" tab of the KPI page: upload, confirm the mapping, compute, save.
+
+All computing is in loyalty_model.raw_intake; this file only collects choices and renders.
+Parsed files are cached by content, so reruns (and the results page) never re-read them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from loyalty_model import storage
+from loyalty_model.i18n import fmt_kpi_value, t
+from loyalty_model.kpi_file import merge_kpis
+from loyalty_model.raw_intake import RawKpis, compute, kind_columns, propose
+from loyalty_model.readers import ReadError, Table, read_table
+from pages._common import engine, model
+
+RAW_KINDS = ("surveys", "orders", "tickets", "customers")
+UNMAPPED = ""
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _read(data: bytes, name: str) -> Table:
+    return read_table(data, name)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _compute(keys: tuple, _tables: dict[str, tuple[Table, dict[str, str]]]) -> RawKpis:
+    """Cached on the files' content hashes and mappings (`keys`), not on the frames."""
+    return compute(_tables)
+
+
+def _mapping_form(index: int, table: Table, lang: str) -> tuple[str, dict[str, str]] | None:
+    headers = [str(c) for c in table.frame.columns]
+    remembered = {}
+    first = propose(table)
+    if first.signature:
+        stored = storage.load_mapping(engine(), first.signature)
+        if stored:
+            remembered[first.signature] = stored
+    kind_key = f"raw_kind_{index}_{table.file}"
+    default_kind = first.kind if first.kind in RAW_KINDS else RAW_KINDS[0]
+    kind = st.selectbox(t("raw.kind", lang), RAW_KINDS, key=kind_key,
+                        index=RAW_KINDS.index(default_kind),
+                        format_func=lambda k: t(f"raw.kind_{k}", lang))
+    proposal = propose(table, remembered, kind)
+    if proposal.signature and not remembered and proposal.kind == kind:
+        stored = storage.load_mapping(engine(), proposal.signature)
+        if stored:
+            proposal = propose(table, {proposal.signature: stored}, kind)
+    st.caption(t("raw.remembered", lang) if proposal.remembered else t("raw.suggested", lang))
+    by_column = {column: source for source, column in proposal.mapping.items()}
+    required, optional = kind_columns(kind)
+    chosen: dict[str, str] = {}
+    columns = st.columns(3)
+    for n, column in enumerate(required + optional):
+        label = f"{column} *" if column in required else column
+        options = [UNMAPPED, *headers]
+        default = by_column.get(column, UNMAPPED)
+        with columns[n % 3]:
+            source = st.selectbox(label, options, index=options.index(default),
+                                  key=f"raw_map_{index}_{table.file}_{kind}_{column}",
+                                  format_func=lambda h: t("raw.not_in_file", lang) if h == ""
+                                  else h)
+        if source:
+            chosen[source] = column
+    st.dataframe(table.frame.head(5), hide_index=True)
+    return kind, chosen
+
+
+def _show_result(result: RawKpis, lang: str) -> None:
+    for kind, lines in result.problems().items():
+        loaded = result.loaded[kind]
+        st.warning(t("raw.problems", lang, file=loaded.file, bad=loaded.problem_count,
+                     ok=loaded.rows_ok, total=loaded.rows_total))
+        for line in lines:
+            st.text(line)
+    rows = []
+    for kpi, value in result.overall.items():
+        spec = model().kpis[kpi]
+        rows.append({t("kpis.col_kpi", lang): spec.name(lang),
+                     t("kpis.col_layer", lang): model().layer(spec.layer).name(lang),
+                     t("kpis.col_value", lang): fmt_kpi_value(value, spec.unit, lang)
+                     if value is not None else t("raw.not_supported", lang)})
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    if result.matrix:
+        st.caption(t("raw.matrix_ready", lang, n=result.matrix["joined"]))
+
+
+def render(workshop: storage.Workshop, current: pd.DataFrame, lang: str) -> None:
+    st.caption(t("raw.intro", lang))
+    round_ = st.session_state.get("raw_upload_round", 0)
+    files = st.file_uploader(t("raw.upload", lang), type=["csv", "xlsx", "txt"],
+                             accept_multiple_files=True, key=f"raw_upload_{round_}")
+    if not files:
+        return
+    confirmed: dict[str, tuple[Table, dict[str, str]]] = {}
+    keys = []
+    for index, upload in enumerate(files):
+        data = upload.getvalue()
+        with st.expander(upload.name, expanded=True):
+            try:
+                table = _read(data, upload.name)
+            except ReadError as error:
+                st.error(t("kpis.unreadable", lang, message=str(error)))
+                continue
+            kind, mapping = _mapping_form(index, table, lang)
+        if kind in confirmed:
+            st.error(t("raw.same_kind_twice", lang, kind=t(f"raw.kind_{kind}", lang)))
+            return
+        confirmed[kind] = (table, mapping)
+        keys.append((kind, hashlib.sha256(data).hexdigest(), tuple(sorted(mapping.items()))))
+    if not confirmed:
+        return
+    if st.button(t("raw.compute", lang), type="primary", key="raw_compute"):
+        try:
+            result = _compute(tuple(keys), confirmed)
+        except ReadError as error:
+            st.error(str(error))
+            return
+        for kind, (table, mapping) in confirmed.items():
+            signature = propose(table, kind=kind).signature
+            if signature:
+                storage.save_mapping(engine(), signature, kind, mapping)
+        st.session_state["raw_result"] = result
+        st.session_state["raw_result_keys"] = tuple(keys)
+    result = st.session_state.get("raw_result")
+    if result is None or st.session_state.get("raw_result_keys") != tuple(keys):
+        return
+    _show_result(result, lang)
+    if result.kpis.empty:
+        st.error(t("raw.no_kpis", lang))
+        return
+    if st.button(t("raw.save", lang, n=len(result.kpis)), key="raw_save"):
+        storage.save_kpis(engine(), workshop.id, merge_kpis(current, result.kpis))
+        if result.matrix:
+            st.session_state[f"matrix_{workshop.code}"] = result.matrix
+        st.session_state["kpi_flash"] = t("kpis.loaded", lang, n=len(result.kpis))
+        st.session_state["raw_upload_round"] = round_ + 1
+        st.session_state.pop("raw_result", None)
+        st.rerun()
+

@@ -1,0 +1,94 @@
+"""The "Take it home" section of the results page: report, deck and data downloads.
+
+Files are built only when a button is clicked (Streamlit's deferred download data), because a
+report renders charts and takes a second or two: nobody should wait for that on every rerun.
+The callables run outside the script thread, so everything they need is resolved up front.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from loyalty_model import storage
+from loyalty_model.exports import results_csv, results_xlsx
+from loyalty_model.i18n import LANGUAGES, t
+from loyalty_model.model import Model, ScoringSettings
+from loyalty_model.report_data import from_workshop
+from loyalty_model.report_pdf import ReportFontError, font_paths, render_pdf
+from loyalty_model.report_pptx import (
+    DEFAULT_ACCENT,
+    DeckStyle,
+    DeckStyleError,
+    check_logo,
+    render_pptx,
+)
+from loyalty_model.workshop_json import export_json
+
+PDF = "application/pdf"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def render(engine: Engine, model: Model, workshop: storage.Workshop, settings: ScoringSettings,
+           lang: str, matrix_shares: dict[str, float] | None = None) -> None:
+    st.subheader(t("takehome.heading", lang))
+    st.caption(t("takehome.intro", lang))
+    languages = list(LANGUAGES)
+    file_lang = st.selectbox(t("takehome.language", lang), languages,
+                             index=languages.index(lang), format_func=LANGUAGES.get,
+                             key="takehome_lang")
+    with st.expander(t("takehome.deck_options", lang)):
+        logo_file = st.file_uploader(t("takehome.logo", lang), type=["png", "jpg", "jpeg"],
+                                     key="takehome_logo")
+        accent = st.color_picker(t("takehome.accent", lang), f"#{DEFAULT_ACCENT}",
+                                 key="takehome_accent")
+    style = DeckStyle(accent=accent, logo=logo_file.getvalue() if logo_file else None)
+    try:
+        style.accent_rgb()
+        if style.logo:
+            check_logo(style.logo)
+    except DeckStyleError as error:
+        st.warning(str(error))
+        style = DeckStyle()
+
+    def report_data():  # noqa: ANN202 (ReportData)
+        return from_workshop(engine, workshop, model, file_lang, settings=settings,
+                             matrix_shares=matrix_shares)
+
+    stem = f"skab-promoters-{workshop.code}-{file_lang}"
+    try:
+        font_paths()
+        pdf_ready = True
+    except ReportFontError as error:
+        st.warning(str(error))
+        pdf_ready = False
+    first, second, third = st.columns(3)
+    with first:
+        st.download_button(t("takehome.pdf", lang), lambda: render_pdf(report_data()),
+                           file_name=f"{stem}.pdf", mime=PDF, key="takehome_pdf",
+                           type="primary", disabled=not pdf_ready, on_click="ignore",
+                           icon=":material/picture_as_pdf:")
+        st.download_button(t("takehome.pptx", lang),
+                           lambda: render_pptx(report_data(), style),
+                           file_name=f"{stem}.pptx", mime=PPTX, key="takehome_pptx",
+                           on_click="ignore", icon=":material/slideshow:")
+    with second:
+        st.download_button(t("takehome.xlsx", lang),
+                           lambda: _xlsx(report_data()),
+                           file_name=f"{stem}.xlsx", mime=XLSX, key="takehome_xlsx",
+                           on_click="ignore", icon=":material/table:")
+        st.download_button(t("takehome.csv", lang),
+                           lambda: results_csv(report_data().assessment, model, file_lang),
+                           file_name=f"{stem}-results.csv", mime="text/csv",
+                           key="takehome_csv", on_click="ignore", icon=":material/csv:")
+    with third:
+        st.download_button(t("takehome.json", lang), lambda: export_json(engine, workshop),
+                           file_name=f"skab-promoters-{workshop.code}.json",
+                           mime="application/json", key="takehome_json", on_click="ignore",
+                           icon=":material/data_object:")
+        st.caption(t("takehome.json_note", lang))
+
+
+def _xlsx(data) -> bytes:  # noqa: ANN001 (ReportData)
+    return results_xlsx(data.assessment, data.model, data.lang, data.actions)

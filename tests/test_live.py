@@ -1,0 +1,277 @@
+"""The live view: aggregates per layer and statement, the trend, and the pages around them.
+
+The page tests run the real entry point with AppTest: join → rate → the facilitator's live
+aggregate, text safety of participant names, isolation of participant links, rate limiting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
+
+from loyalty_model import charts, live, storage
+from loyalty_model.access import FREE_ATTEMPTS
+from loyalty_model.model import Model
+
+ROOT = Path(__file__).resolve().parent.parent
+NASTY = "<b>x</b><script>alert(1)</script>"
+
+
+def rate_layers(engine: Engine, person: storage.Participant, model: Model, ratings: dict[str, int],
+                layers: int = 5) -> None:
+    """Rate every statement of the first `layers` layers with the layer's value in `ratings`."""
+    for layer in model.layers[:layers]:
+        for statement in layer.statements:
+            storage.save_rating(engine, person, statement.id, ratings.get(layer.id, 3))
+
+
+# --- aggregates --------------------------------------------------------------------------------
+
+
+def test_finished_per_layer_counts_complete_layers_only(model: Model) -> None:
+    product = [s.id for s in model.layer("product").statements]
+    answered = pd.DataFrame(
+        [(1, s) for s in product] + [(2, s) for s in product[:4]] + [(3, "wow.know_the_customer")],
+        columns=["participant_id", "statement_id"])
+    counts = live.finished_per_layer(answered, model)
+    assert counts == {"product": 1, "communication": 0, "delivery": 0, "fault_correction": 0,
+                      "wow": 0}
+    empty = pd.DataFrame(columns=["participant_id", "statement_id"])
+    assert set(live.finished_per_layer(empty, model).values()) == {0}
+
+
+def test_live_view_of_a_workshop_in_progress(engine: Engine, model: Model) -> None:
+    workshop, _ = storage.create_workshop(engine, "Live", "Team")
+    anna = storage.add_participant(engine, workshop.id, "Anna")
+    bo = storage.add_participant(engine, workshop.id, "Bo")
+    silent = storage.add_participant(engine, workshop.id)  # joined, nothing rated yet
+    rate_layers(engine, anna, model, {"product": 5, "communication": 1})
+    rate_layers(engine, bo, model, {"product": 1}, layers=1)
+    view = live.live_view(engine, workshop.id, model)
+    assert view.joined == 3 and view.names == ("Anna", "Bo", f"#{silent.id}")
+    assert view.answers == 25 + 5 and view.finished_all == 1
+    by_layer = {layer.layer: layer for layer in view.layers}
+    assert by_layer["product"].finished == 2
+    assert by_layer["product"].self_score == pytest.approx(50.0)  # mean of 5 and 1
+    assert by_layer["product"].spread == pytest.approx(50.0)  # they disagree completely
+    assert by_layer["communication"].finished == 1 and by_layer["communication"].self_score == 0
+    top = view.top_discussion_points(3)
+    assert top and all(p.layer == "product" for p in top)
+    spreads = [s.spread for s in live.statement_spread(view.assessment)]
+    assert spreads == sorted(spreads, reverse=True) and len(spreads) == 25
+
+
+def test_live_view_of_an_empty_workshop(engine: Engine, model: Model) -> None:
+    workshop, _ = storage.create_workshop(engine, "Empty", "Team")
+    view = live.live_view(engine, workshop.id, model)
+    assert (view.joined, view.answers, view.finished_all) == (0, 0, 0)
+    assert all(layer.self_score is None for layer in view.layers)
+    assert view.top_discussion_points() == []
+
+
+def test_trend_across_a_series_and_only_that_series(engine: Engine, model: Model) -> None:
+    first, _ = storage.create_workshop(engine, "Q1", "Acme",
+                                       created_at=datetime(2026, 1, 10, tzinfo=UTC))
+    second, _ = storage.create_follow_up(engine, first, "Q2")
+    stranger, _ = storage.create_workshop(engine, "Q2", "Acme")  # same team name, not linked
+    for workshop, score in ((first, 2), (second, 4), (stranger, 1)):
+        rate_layers(engine, storage.add_participant(engine, workshop.id), model,
+                    {layer.id: score for layer in model.layers})
+    storage.save_kpis(engine, second.id, pd.DataFrame(
+        [{"kpi": "first_contact_resolution", "value": 0.8, "period": "2026-Q2", "target": None}]))
+    history = live.team_trend(engine, second, model, "en")
+    assert list(history.columns) == live.TREND_COLUMNS
+    assert history["workshop"].unique().tolist() == [
+        "2026-01-10 · Q1", f"{second.created_at:%Y-%m-%d} · Q2"]
+    own = history[history["measure"] == "self"]
+    assert own.groupby("workshop", sort=False)["score"].mean().tolist() == [25.0, 75.0]
+    kpi = history[(history["measure"] == "kpi") & history["score"].notna()]
+    assert kpi["layer"].tolist() == ["fault_correction"]  # a layer without KPIs stays missing
+    spec = charts.layer_trend_chart(history, model, "en").to_dict()
+    assert spec["encoding"]["strokeDash"]["field"] == "measure"
+
+
+def test_workshop_labels_are_unique() -> None:
+    when = datetime(2026, 3, 2, tzinfo=UTC)
+    twins = [storage.Workshop(i, code, "Review", "T", "en", when, False, False)
+             for i, code in ((1, "AAAAAA"), (2, "BBBBBB"))]
+    assert live.workshop_labels(twins, "da") == ["02-03-2026 · Review (AAAAAA)",
+                                                 "02-03-2026 · Review (BBBBBB)"]
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def app_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    path = tmp_path_factory.mktemp("live") / "app.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SKAB_DB_PATH", str(path))
+        patch.delenv("SKAB_DATABASE_URL", raising=False)
+        st.cache_resource.clear()  # also resets the server-wide join limits
+        st.cache_data.clear()
+        yield path
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
+@pytest.fixture(scope="module")
+def app_engine(app_db: Path) -> Iterator[Engine]:
+    engine = storage.make_engine(f"sqlite:///{app_db}")
+    yield engine
+    engine.dispose()
+
+
+class Room:
+    """One workshop and the AppTests of the people in it."""
+
+    def __init__(self, engine: Engine, lang: str = "en") -> None:
+        self.engine = engine
+        self.workshop, self.key = storage.create_workshop(engine, "Live test", "Team", lang)
+
+    def participant(self, **params: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+        at.query_params["join"] = self.workshop.code
+        for name, value in params.items():
+            at.query_params[name] = value
+        return at.run()
+
+    def join(self, name: str = "") -> AppTest:
+        at = self.participant()
+        at.text_input(key="join_name_input").set_value(name)
+        at.get("form_submit_button")[0].click()
+        return at.run()
+
+    def facilitator(self) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+        at.session_state["lang"] = "en"
+        at.session_state["workshop_code"] = self.workshop.code
+        at.session_state["facilitator_key"] = self.key
+        at.run()
+        return at.switch_page("pages/facilitate.py").run()
+
+
+def problems(at: AppTest) -> list[str]:
+    return [e.value for e in at.exception] + [e.value for e in at.error]
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(e.value for e in at.text)
+
+
+def test_join_rate_and_the_facilitator_sees_the_room(app_engine: Engine) -> None:
+    room = Room(app_engine)
+    anna = room.join("Anna")
+    assert not problems(anna), problems(anna)
+    token = anna.query_params["p"]
+    assert anna.query_params["join"] == room.workshop.code
+    radios = [r for r in anna.radio if r.key.startswith("join_rate_")]
+    assert len(radios) == 5
+    for radio in radios:
+        radio.set_value(4)
+    anna.run()
+    me = storage.participant_by_token(app_engine, room.workshop.id, token)
+    assert set(storage.participant_answers(app_engine, me.id).values()) == {4}
+
+    facilitator = room.facilitator()
+    assert not problems(facilitator), problems(facilitator)
+    metrics = {m.label: m.value for m in facilitator.metric}
+    assert metrics["Joined"] == "1" and metrics["Answers"] == "5"
+    assert metrics["Join code"] == room.workshop.code
+    assert "Anna" in texts(facilitator)
+    assert facilitator.get("imgs") or facilitator.get("image")  # the QR code
+
+
+def test_a_refreshed_participant_link_resumes_with_answers(app_engine: Engine) -> None:
+    room = Room(app_engine)
+    first = room.join()
+    token = first.query_params["p"]
+    first.radio(key=first.radio[0].key).set_value(2).run()
+    first.radio(key=first.radio[1].key).set_value(0).run()  # don't know
+    again = room.participant(p=token)  # a new session, as after a refresh or a new tab
+    assert not problems(again), problems(again)
+    values = [r.value for r in again.radio if r.key.startswith("join_rate_")]
+    assert values[:3] == [2, 0, None]
+
+
+def test_participant_text_is_never_html(app_engine: Engine) -> None:
+    room = Room(app_engine)
+    at = room.join(NASTY)
+    assert NASTY in texts(at)
+    facilitator = room.facilitator()
+    assert NASTY in texts(facilitator)
+    markdown = " ".join(m.value for m in [*facilitator.markdown, *at.markdown])
+    assert "<script>" not in markdown and "<b>" not in markdown
+
+
+def test_a_participant_link_never_carries_facilitator_rights(app_engine: Engine) -> None:
+    room = Room(app_engine)
+    token = room.join("Kim").query_params["p"]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params.update(join=room.workshop.code, p=token, w=room.workshop.code)
+    at.session_state["workshop_code"] = room.workshop.code  # even with the key in this session
+    at.session_state["facilitator_key"] = room.key
+    at.run()
+    assert [t.value for t in at.title] == ["Join the workshop"]
+    assert "facilitator_key" not in at.session_state and "w" not in at.query_params
+    assert not at.metric and not at.toggle
+
+
+def test_a_token_from_another_workshop_opens_nothing(app_engine: Engine) -> None:
+    mine, theirs = Room(app_engine), Room(app_engine)
+    token = mine.join("Kim").query_params["p"]
+    at = theirs.participant(p=token)
+    assert any("does not belong" in e.value for e in at.error)
+    assert not [r for r in at.radio if r.key.startswith("join_rate_")]
+    assert "p" not in at.query_params
+
+
+def test_results_reach_participants_only_when_revealed(app_engine: Engine) -> None:
+    room = Room(app_engine)
+    at = room.join("Kim")
+    assert not [s for s in at.subheader if s.value == "The room's results"]
+    storage.set_revealed(app_engine, room.workshop.id, True)
+    st.cache_data.clear()
+    at.run()
+    assert [s for s in at.subheader if s.value == "The room's results"]
+    assert "Kim" not in " ".join(str(df.value) for df in at.dataframe)
+
+
+def test_wrong_codes_are_rate_limited(app_engine: Engine) -> None:
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params["join"] = ""
+    at.run()
+    for attempt in range(FREE_ATTEMPTS):
+        at.text_input(key="join_code_input").set_value(f"ZZZZZ{attempt}")
+        at.get("form_submit_button")[0].click()
+        at.run()
+        assert any("no workshop with that code" in e.value for e in at.error)
+    room = Room(app_engine)
+    at.text_input(key="join_code_input").set_value(room.workshop.code)  # even a right code waits
+    at.get("form_submit_button")[0].click()
+    at.run()
+    assert any("Too many wrong codes" in w.value for w in at.warning)
+    assert not [r for r in at.radio if r.key.startswith("join_rate_")]
+    st.cache_resource.clear()
+
+
+def test_a_danish_workshop_greets_participants_in_danish(app_engine: Engine) -> None:
+    room = Room(app_engine, lang="da")
+    at = room.participant()
+    assert [t.value for t in at.title] == ["Deltag i workshoppen"]
+    assert at.query_params["lang"] == "da"
+
+
+def test_the_facilitate_page_needs_the_key(app_engine: Engine) -> None:
+    room = Room(app_engine)
+    room.key = "not-the-key"
+    at = room.facilitator()
+    assert not problems(at) and at.info and not at.metric and not at.toggle
