@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import altair as alt
 import pandas as pd
 
-from loyalty_model.i18n import t
+from loyalty_model.i18n import fmt_percent, t
 from loyalty_model.model import Model
 from loyalty_model.scoring import sort_by_period
 
@@ -80,7 +80,8 @@ def cltv(arpc: float, margin: float, churn: float) -> float | None:
     return None if years is None else arpc * margin * years
 
 
-def retention_case(inputs: Inputs, assumptions: dict[str, float]) -> list[Figure]:
+def retention_case(inputs: Inputs, assumptions: dict[str, float], lang: str = "en"
+                   ) -> list[Figure]:
     """Lifetime value today and what cutting churn by `inputs.improvement` is worth."""
     now = cltv(inputs.arpc, inputs.margin, inputs.churn)
     improved_churn = inputs.churn - inputs.improvement
@@ -100,17 +101,19 @@ def retention_case(inputs: Inputs, assumptions: dict[str, float]) -> list[Figure
                None if now is None or improved is None else inputs.customers * (improved - now),
                "amount", "business.base_value_how"),
         Figure("business.cost_equivalent", inputs.improvement / 0.02 * cost_cut, "share",
-               "business.cost_equivalent_how", {"share": _pct(cost_cut)}),
+               "business.cost_equivalent_how", {"share": _pct(cost_cut, lang)}),
         Figure("business.service_churn",
                inputs.customers * inputs.churn * service_share * inputs.arpc * inputs.margin,
-               "amount", "business.service_churn_how", {"share": _pct(service_share)}),
+               "amount", "business.service_churn_how", {"share": _pct(service_share, lang)}),
         Figure("business.sell_ratio", existing / new if new else None, "multiplier",
-               "business.sell_ratio_how", {"existing": _pct(existing), "new": _pct(new)}),
+               "business.sell_ratio_how",
+               {"existing": _pct(existing, lang), "new": _pct(new, lang)}),
     ]
 
 
-def _pct(share: float) -> str:
-    return f"{share * 100:g} %"
+def _pct(share: float, lang: str) -> str:
+    """68 % but 12,5 %: no decimals the source did not give."""
+    return fmt_percent(share, lang, 0 if float(share * 100).is_integer() else 1)
 
 
 def iceberg(complaints: float, assumptions: dict[str, float]) -> Iceberg:

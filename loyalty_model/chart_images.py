@@ -25,7 +25,8 @@ class ChartRenderError(RuntimeError):
 def chart_png(chart: alt.TopLevelMixin | dict, lang: str = "en",
               scale: float = DEFAULT_SCALE) -> bytes:
     """PNG bytes of `chart`, with numbers on its axes in the language's format (1.234,5 in da)."""
-    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    # the app validates these specs on screen and the tests check them; skip it here for speed
+    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
     return _render(json.dumps(spec, sort_keys=True, ensure_ascii=False),
                    LOCALES.get(lang, "en-US"), float(scale))
 

@@ -100,8 +100,8 @@ def to_number(
     Thousands separators must be placed correctly ("1.23,4" is rejected), so a file whose
     decimal mark was detected wrongly produces problems instead of amounts off by 1000x.
     """
-    text = _trimmed(series)
-    fast = _number_fast_path(text, decimal)
+    fast = _number_fast_path(_raw(series), decimal)
+    text = _trimmed(series) if fast is None else _raw(series)
     if fast is not None:
         values = fast
     else:
@@ -137,7 +137,22 @@ def to_datetime(
     (a date without a time in a timestamp column, say) are retried with the other layouts.
     Time zones are converted to UTC and dropped, so every timestamp in a file is comparable.
     """
-    text = _trimmed(series)
+    text = _raw(series)
+    try:
+        # Fast path: clean ISO cells, as most tools export them, in one strict cast.
+        result = pc.cast(text, pa.timestamp("us"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        text = _trimmed(series)
+        result = _parse_any_layout(text)
+    result = _within_years(result)
+    out = pd.Series(
+        result.to_numpy(zero_copy_only=False), index=series.index, name=series.name
+    ).astype("datetime64[us]")
+    return out, _problems(text, result, series, file, column, "a date (e.g. 22-11-2026)", first_row)
+
+
+def _parse_any_layout(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Parse with the layout that fits the sample best, then retry leftovers with the others."""
     layouts = _rank_layouts(text)
     pending = pc.is_valid(text)
     # Most cells fit the best layout: parse the column whole, no subset bookkeeping.
@@ -151,11 +166,7 @@ def to_datetime(
         parsed = _scatter(sub, idx, len(text))
         result = pc.coalesce(result, parsed)
         pending = pc.and_(pending, pc.is_null(parsed))
-    result = _within_years(result)
-    out = pd.Series(
-        result.to_numpy(zero_copy_only=False), index=series.index, name=series.name
-    ).astype("datetime64[us]")
-    return out, _problems(text, result, series, file, column, "a date (e.g. 22-11-2026)", first_row)
+    return result
 
 
 def to_bool(
@@ -186,14 +197,19 @@ def to_text(series: pd.Series) -> pd.Series:
     return pd.Series(text.to_pandas(), index=series.index, name=series.name, dtype="str")
 
 
-def _trimmed(series: pd.Series) -> pa.ChunkedArray:
-    """Arrow view of the column with surrounding whitespace removed and blanks as missing."""
+def _raw(series: pd.Series) -> pa.ChunkedArray:
+    """Arrow view of a string column (zero-copy for pandas' pyarrow-backed str dtype)."""
     arr = pa.array(series, from_pandas=True)
     if isinstance(arr, pa.Array):
         arr = pa.chunked_array([arr])
     if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
-        arr = pc.cast(arr, pa.string())
-    arr = pc.utf8_trim_whitespace(arr)
+        arr = pc.cast(arr, pa.large_string())
+    return arr
+
+
+def _trimmed(series: pd.Series) -> pa.ChunkedArray:
+    """Arrow view of the column with surrounding whitespace removed and blanks as missing."""
+    arr = pc.utf8_trim_whitespace(_raw(series))
     if pc.any(pc.equal(arr, "")).as_py():
         arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
     return arr

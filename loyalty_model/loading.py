@@ -7,6 +7,8 @@ reported with the file, spreadsheet row, the user's own column name and what was
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -92,10 +94,19 @@ def load_kind(table: Table, kind: str, mapping: dict[str, str] | None = None) ->
     columns: dict[str, pd.Series] = {}
     found: list[CellProblems] = []
     bad = np.zeros(len(raw), dtype=bool)
-    for column in raw.columns:
-        values, problems = _convert(raw[column], column, table, source.get(column, column))
+
+    def convert(column: str) -> tuple[pd.Series, CellProblems]:
+        header = source.get(column, column)
+        values, problems = _convert(raw[column], column, table, header)
         if column in required:
-            problems = _with_empty(values, problems, column, table, source.get(column, column))
+            problems = _with_empty(values, problems, column, table, header)
+        return values, problems
+
+    # pyarrow's kernels release the GIL, so columns convert in parallel on a multi-core box.
+    workers = max(1, min(len(raw.columns), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        converted = list(pool.map(convert, raw.columns))
+    for column, (values, problems) in zip(raw.columns, converted, strict=True):
         columns[column] = values
         if problems.total:
             found.append(problems)
@@ -105,7 +116,7 @@ def load_kind(table: Table, kind: str, mapping: dict[str, str] | None = None) ->
         if problems.total:
             found.append(problems)
             bad |= problems.mask
-    frame = pd.DataFrame(columns, index=raw.index)
+    frame = pd.DataFrame(columns, index=raw.index, copy=False)
     if bad.any():
         frame = frame.loc[~bad]
     order = {column: i for i, column in enumerate(raw.columns)}

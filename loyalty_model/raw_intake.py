@@ -18,7 +18,10 @@ from loyalty_model.matrix import loyalty_matrix
 from loyalty_model.raw_kpis import compute_kpis, compute_kpis_by_period
 from loyalty_model.readers import Table
 
-WHOLE_FILE_ONLY = ("churn_rate_orders", "churn_rate_customers", "arpc_monthly")
+# Measures of a customer's whole history: within one quarter they would mislead (almost nobody
+# buys twice in three months), so they are computed over the whole file.
+WHOLE_FILE_ONLY = ("repeat_purchase_rate", "churn_rate_orders", "churn_rate_customers",
+                   "arpc_monthly")
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,8 @@ def kpi_rows(frames: dict[str, Loaded | pd.DataFrame], by: str = "quarter") -> p
     overall = compute_kpis(frames)
     rows = [{"kpi": kpi, "value": value, "period": period}
             for period, values in per_period.items()
-            for kpi, value in values.items() if value is not None]
+            for kpi, value in values.items()
+            if value is not None and kpi not in WHOLE_FILE_ONLY]
     latest = max(per_period) if per_period else None
     if latest is not None:
         rows += [{"kpi": kpi, "value": overall[kpi], "period": latest}

@@ -51,6 +51,8 @@ _SNIFF_BYTES = 64 * 1024
 _SEPARATORS = [",", ";", "\t", "|"]
 _COLUMN_SLACK = 64
 _HEADER_SEARCH_ROWS = 10
+_EXCEL_SEP_HINT = re.compile(r"^sep=([,;\t|])[ \t]*\n")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BLANK = b" \t\r\n\x00\xef\xbb\xbf"
 
 
@@ -125,7 +127,15 @@ def _read_csv(data: bytes, file: str, encoding: str | None = None) -> Table:
         data, encoding = _to_utf8(data, file)
     sample = _decode_sample(data)
     _reject_binary(sample, file)
-    separator = _sniff_separator(sample)
+    header_row = 1
+    hint = _EXCEL_SEP_HINT.match(sample)
+    if hint:
+        # Excel's "sep=;" first line names the separator; the header is on the next line.
+        separator, header_row = hint.group(1), 2
+        data = data[data.index(b"\n") + 1 :]
+        sample = sample[hint.end() :].lstrip("\n")
+    else:
+        separator = _sniff_separator(sample)
     header_fields = sample.split("\n", 1)[0].count(separator) + 1
     try:
         table = _pyarrow_csv(data, separator, header_fields + _COLUMN_SLACK)
@@ -136,7 +146,7 @@ def _read_csv(data: bytes, file: str, encoding: str | None = None) -> Table:
         raise _csv_error(data, separator, header_fields, file, exc) from None
     frame = _frame_from_rows(table, file)
     decimal = _sniff_decimal(frame, separator)
-    return Table(frame, Dialect("csv", separator, decimal, encoding), file)
+    return Table(frame, Dialect("csv", separator, decimal, encoding), file, header_row=header_row)
 
 
 def _to_utf8(data: bytes, file: str) -> tuple[bytes, str]:
@@ -180,7 +190,7 @@ def _decode_sample(data: bytes) -> str:
 
 def _reject_binary(sample: str, file: str) -> None:
     """Refuse images, PDFs and the like before pyarrow turns them into one odd column."""
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r")
+    control = len(_CONTROL.findall(sample))
     if "\x00" in sample or control > max(2, len(sample) // 200):
         raise _not_a_table(file)
 
@@ -222,7 +232,8 @@ def _pyarrow_csv(data: bytes, separator: str, n_columns: int) -> pa.Table:
         # Line breaks inside values need quotes; without any quote the faster chunking is safe.
         parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=b'"' in data),
         convert_options=pacsv.ConvertOptions(
-            column_types={f"f{i}": pa.string() for i in range(n_columns)},
+            # large_string is what pandas' str dtype stores, so to_pandas needs no copy.
+            column_types={f"f{i}": pa.large_string() for i in range(n_columns)},
             null_values=[""],
             strings_can_be_null=True,
             quoted_strings_can_be_null=True,

@@ -206,7 +206,7 @@ class _Deck:
 
     def chart_slide(self, title: str, chart, caption: str) -> None:  # noqa: ANN001 (alt chart)
         slide = self.slide(title)
-        spec = chart.to_dict()
+        spec = chart.to_dict(validate=False)
         spec.pop("title", None)  # the slide title says it already
         bottom = self.picture(slide, chart_png(spec, self.lang), MARGIN, CONTENT_TOP,
                               SLIDE_W - 2 * MARGIN, CONTENT_BOTTOM - CONTENT_TOP - Inches(0.7))
@@ -321,7 +321,7 @@ def _layer_slide(deck: _Deck, layer_id: str) -> None:
         deck.text(slide, MARGIN, top, SLIDE_W - 2 * MARGIN, Inches(0.5),
                   [(t("deck.no_ratings_layer", lang), 14, {"muted": 1})])
         return
-    spec = chart.to_dict()
+    spec = chart.to_dict(validate=False)
     spec.pop("title", None)
     deck.picture(slide, chart_png(spec, lang), MARGIN, top, SLIDE_W - 2 * MARGIN,
                  CONTENT_BOTTOM - top)

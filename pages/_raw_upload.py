@@ -16,6 +16,7 @@ from loyalty_model.i18n import fmt_kpi_value, t
 from loyalty_model.kpi_file import merge_kpis
 from loyalty_model.raw_intake import RawKpis, compute, kind_columns, propose
 from loyalty_model.readers import ReadError, Table, read_table
+from loyalty_model.sample import SAMPLE_DIR
 from pages._common import engine, model
 
 RAW_KINDS = ("surveys", "orders", "tickets", "customers")
@@ -93,17 +94,23 @@ def _show_result(result: RawKpis, lang: str) -> None:
 def render(workshop: storage.Workshop, current: pd.DataFrame, lang: str) -> None:
     st.caption(t("raw.intro", lang))
     round_ = st.session_state.get("raw_upload_round", 0)
-    files = st.file_uploader(t("raw.upload", lang), type=["csv", "xlsx", "txt"],
-                             accept_multiple_files=True, key=f"raw_upload_{round_}")
+    uploads = st.file_uploader(t("raw.upload", lang), type=["csv", "xlsx", "txt"],
+                               accept_multiple_files=True, key=f"raw_upload_{round_}")
+    files = [(upload.name, upload.getvalue()) for upload in uploads or []]
     if not files:
-        return
+        if st.button(t("raw.use_sample", lang), key="raw_use_sample"):
+            st.session_state["raw_sample"] = True
+        if not st.session_state.get("raw_sample"):
+            return
+        files = [(path.name, path.read_bytes())
+                 for path in sorted((SAMPLE_DIR / "exports").iterdir())]
+        st.caption(t("raw.using_sample", lang))
     confirmed: dict[str, tuple[Table, dict[str, str]]] = {}
     keys = []
-    for index, upload in enumerate(files):
-        data = upload.getvalue()
-        with st.expander(upload.name, expanded=True):
+    for index, (name, data) in enumerate(files):
+        with st.expander(name, expanded=True):
             try:
-                table = _read(data, upload.name)
+                table = _read(data, name)
             except ReadError as error:
                 st.error(t("kpis.unreadable", lang, message=str(error)))
                 continue
@@ -141,5 +148,6 @@ def render(workshop: storage.Workshop, current: pd.DataFrame, lang: str) -> None
         st.session_state["kpi_flash"] = t("kpis.loaded", lang, n=len(result.kpis))
         st.session_state["raw_upload_round"] = round_ + 1
         st.session_state.pop("raw_result", None)
+        st.session_state.pop("raw_sample", None)
         st.rerun()
 

@@ -10,11 +10,12 @@ import io
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
 from loyalty_model import storage
-from tests.conftest import AppServer, assert_no_exception
+from tests.conftest import ROOT, AppServer, assert_no_exception
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 30_000
@@ -75,8 +76,8 @@ def test_first_time_user_journey(app_server: AppServer, browser, tmp_path: Path)
     page.get_by_role("heading", name="KPIs: what the numbers say").wait_for()
     wait_idle(page)
     assert_no_exception(page)
-    kpis_before = storage.kpis_frame(engine, workshop.id)
-    assert len(kpis_before) == 52
+    sample_rows = len(pd.read_csv(ROOT / "data" / "sample" / "kpis.csv"))
+    assert len(storage.kpis_frame(engine, workshop.id)) == sample_rows
 
     # a broken file: a clear message, nothing lost
     broken = tmp_path / "broken.csv"
@@ -85,7 +86,7 @@ def test_first_time_user_journey(app_server: AppServer, browser, tmp_path: Path)
     page.get_by_text("could not be read").wait_for()
     page.get_by_text("broken.csv").first.wait_for()
     assert_no_exception(page)
-    assert len(storage.kpis_frame(engine, workshop.id)) == 52
+    assert len(storage.kpis_frame(engine, workshop.id)) == sample_rows
 
     # a Danish Excel export with one bad row: the good rows load on request
     danish = tmp_path / "nøgletal.csv"
@@ -96,7 +97,7 @@ def test_first_time_user_journey(app_server: AppServer, browser, tmp_path: Path)
     page.get_by_text("'abc' is not a number").wait_for()
     page.get_by_role("button", name="Load the 1 good rows").click()
     page.get_by_text("1 KPI rows loaded and saved.").wait_for()
-    assert len(storage.kpis_frame(engine, workshop.id)) == 53
+    assert len(storage.kpis_frame(engine, workshop.id)) == sample_rows + 1
 
     page.get_by_role("link", name="See the results").click()
     page.get_by_role("heading", name="Where to improve first").wait_for()

@@ -96,6 +96,14 @@ def test_cells_are_strings_headers_stripped_blanks_missing() -> None:
     assert frame.index.tolist() == [0, 2]  # labels keep the spreadsheet row
 
 
+def test_excel_sep_hint_line() -> None:
+    table = read_table(b"sep=;\r\nKunde-ID;Bel\xf8b\r\n007;12,5\r\n", "hint.csv")
+    assert table.dialect.separator == ";"
+    assert table.dialect.encoding == "cp1252"
+    assert list(table.frame.columns) == ["Kunde-ID", "Beløb"]
+    assert table.first_row == 3
+
+
 def test_duplicate_and_blank_headers_get_names() -> None:
     table = read_table(b"a,a,,b\n1,2,3,4\n", "d.csv")
     assert list(table.frame.columns) == ["a", "a (2)", "column 3", "b"]

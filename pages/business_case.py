@@ -1,0 +1,152 @@
+"""Business case: what loyalty is worth, from the team's own figures and sourced assumptions."""
+
+import pandas as pd
+import streamlit as st
+
+from loyalty_model import business_case as bc
+from loyalty_model import storage
+from loyalty_model.i18n import fmt_number, fmt_percent, t
+from pages._common import current_lang, current_workshop, engine, model
+
+lang = current_lang()
+st.title(t("business.title", lang))
+st.write(t("business.intro", lang))
+
+workshop = current_workshop()
+if workshop is not None:
+    st.caption(t("common.workshop_caption", lang, name=workshop.name, team=workshop.team,
+                 code=workshop.code))
+from_kpis = bc.defaults_from_kpis(storage.kpis_frame(engine(), workshop.id) if workshop else None)
+
+
+def source_of(name: str, value: float, default: float) -> str:
+    """Say where an input comes from: the KPIs, the example, or the user."""
+    if value != default:
+        return t("business.your_input", lang)
+    if name in from_kpis:
+        _, kpi_id, period = from_kpis[name]
+        return t("business.from_kpi", lang, kpi=model().kpis[kpi_id].name(lang), period=period)
+    return t("business.example", lang)
+
+
+st.subheader(t("business.inputs", lang))
+defaults = dict(bc.EXAMPLE_INPUTS)
+for name in ("arpc", "churn"):
+    if name in from_kpis:
+        defaults[name] = from_kpis[name][0]
+left, middle, right = st.columns(3)
+with left:
+    customers = st.number_input(t("business.customers", lang), min_value=0.0,
+                                value=defaults["customers"], step=100.0, format="%.0f",
+                                key="bc_customers")
+    st.caption(source_of("customers", customers, defaults["customers"]))
+    if "complaints_per_1000" in from_kpis:
+        defaults["complaints"] = round(from_kpis["complaints_per_1000"][0] * customers / 1000)
+    arpc = st.number_input(t("business.arpc", lang), min_value=0.0, value=defaults["arpc"],
+                           step=100.0, format="%.0f", key="bc_arpc")
+    st.caption(source_of("arpc", arpc, defaults["arpc"]))
+with middle:
+    churn = st.number_input(t("business.churn", lang), min_value=0.1, max_value=100.0,
+                            value=round(defaults["churn"] * 100, 1), step=1.0, key="bc_churn")
+    st.caption(source_of("churn", churn, round(defaults["churn"] * 100, 1)))
+    margin = st.number_input(t("business.margin", lang), min_value=0.0, max_value=100.0,
+                             value=defaults["margin"] * 100, step=1.0, key="bc_margin")
+    st.caption(source_of("margin", margin, defaults["margin"] * 100))
+with right:
+    improvement = st.number_input(t("business.improvement", lang), min_value=0.0,
+                                  max_value=50.0, value=defaults["improvement"] * 100, step=0.5,
+                                  key="bc_improvement")
+    st.caption(source_of("improvement", improvement, defaults["improvement"] * 100))
+    complaints = st.number_input(t("business.complaints", lang), min_value=0.0,
+                                 value=float(defaults["complaints"]), step=10.0, format="%.0f",
+                                 key="bc_complaints")
+    complaints_source = ("complaints_per_1000" if complaints == defaults["complaints"]
+                         and "complaints_per_1000" in from_kpis else "complaints")
+    st.caption(source_of(complaints_source, complaints, defaults["complaints"]))
+
+st.subheader(t("business.assumptions", lang))
+st.caption(t("business.assumptions_help", lang))
+percent_units = {"share"}
+table = pd.DataFrame([
+    {"id": a.id, "label": a.label(lang),
+     "value": a.value * 100 if a.unit in percent_units else a.value,
+     "unit": "%" if a.unit in percent_units else "×" if a.unit == "multiplier" else "",
+     "source": a.source}
+    for a in model().assumptions
+])
+edited = st.data_editor(
+    table, hide_index=True, width="stretch", key=f"bc_assumptions_{lang}",
+    disabled=["id", "label", "unit", "source"], column_order=["label", "value", "unit", "source"],
+    column_config={
+        "label": st.column_config.TextColumn(t("business.col_assumption", lang), width="large"),
+        "value": st.column_config.NumberColumn(t("business.col_value", lang), min_value=0.0,
+                                               format="%g"),
+        "unit": st.column_config.TextColumn("", width="small"),
+        "source": st.column_config.TextColumn(t("business.col_source", lang)),
+    },
+)
+units = {a.id: a.unit for a in model().assumptions}
+overrides = {
+    row["id"]: (float(row["value"]) / 100 if units[row["id"]] in percent_units
+                else float(row["value"]))
+    for row in edited.to_dict("records") if pd.notna(row["value"])
+}
+assumptions = bc.assumption_values(model(), overrides)
+
+inputs = bc.Inputs(customers=customers, arpc=arpc, churn=churn / 100, margin=margin / 100,
+                   improvement=improvement / 100, complaints=complaints)
+problems = inputs.problems()
+if problems:
+    labels = {"customers": "business.customers", "arpc": "business.arpc",
+              "churn": "business.churn", "margin": "business.margin",
+              "improvement": "business.improvement", "complaints": "business.complaints"}
+    for name in problems:
+        st.warning(t("business.invalid", lang, name=t(labels[name], lang)))
+    st.stop()
+
+
+def shown(figure: bc.Figure) -> str:
+    if figure.value is None:
+        return "–"
+    if figure.unit == "share":
+        return fmt_percent(figure.value, lang, 1)
+    if figure.unit == "years":
+        return t("business.lifetime_years", lang, years=fmt_number(figure.value, lang, 1))
+    if figure.unit == "multiplier":
+        return f"{fmt_number(figure.value, lang, 1)} ×"
+    return fmt_number(figure.value, lang)
+
+
+st.subheader(t("business.retention_heading", lang))
+figures = bc.retention_case(inputs, assumptions, lang)
+chart_column, table_column = st.columns([3, 2])
+with chart_column:
+    st.altair_chart(bc.survival_chart(inputs, lang), width="stretch")
+with table_column:
+    st.dataframe(pd.DataFrame([
+        {t("business.col_figure", lang): t(f.label, lang),
+         t("business.col_value", lang): shown(f),
+         t("business.col_how", lang): t(f.how, lang, **f.how_values)}
+        for f in figures
+    ]), hide_index=True, width="stretch")
+
+st.subheader(t("business.iceberg_heading", lang))
+st.write(t("business.iceberg_intro", lang))
+berg = bc.iceberg(complaints, assumptions)
+chart_column, table_column = st.columns([3, 2])
+with chart_column:
+    st.altair_chart(bc.iceberg_chart(berg, lang), width="stretch")
+with table_column:
+    st.dataframe(pd.DataFrame([
+        {t("business.col_figure", lang): t("business.iceberg_complaints", lang),
+         t("business.col_value", lang): fmt_number(berg.complaints, lang),
+         t("business.col_how", lang): t("business.iceberg_complaints_how", lang)},
+        {t("business.col_figure", lang): t("business.iceberg_silent", lang),
+         t("business.col_value", lang): fmt_number(berg.silent, lang),
+         t("business.col_how", lang): t("business.iceberg_silent_how", lang,
+                                        n=fmt_number(assumptions["silent_per_complaint"], lang))},
+        {t("business.col_figure", lang): t("business.iceberg_told", lang),
+         t("business.col_value", lang): fmt_number(berg.told, lang),
+         t("business.col_how", lang): t("business.iceberg_told_how", lang,
+                                        n=fmt_number(assumptions["unhappy_customer_tells"], lang))},
+    ]), hide_index=True, width="stretch")
