@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -365,3 +366,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Exception as error:  # a bug, not bad input: one line, unless debugging
+        if os.environ.get("SKAB_DEBUG"):
+            raise
+        print(f"error: unexpected problem ({type(error).__name__}: {error}); "
+              "set SKAB_DEBUG=1 for details", file=sys.stderr)
+        return 1

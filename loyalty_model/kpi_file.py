@@ -18,6 +18,7 @@ from loyalty_model.scoring import normalise_period
 
 KPI_COLUMNS = ["kpi", "value", "period", "target"]
 MAX_EXAMPLES = 5
+MAX_KPI_FILE_BYTES = 10 * 1024 * 1024  # a year of monthly KPIs is a few kB; 10 MB is a wrong file
 
 
 @dataclass
@@ -77,40 +78,45 @@ def check_range(spec: KpiSpec, value: float) -> str | None:
     return None
 
 
-def _percent_aware_numbers(series: pd.Series, decimal: str, file: str, column: str
-                           ) -> tuple[pd.Series, set[int]]:
-    """Numbers, where '78%' means 0.78; returns values and the positions that did not parse."""
+def _percent_aware_numbers(series: pd.Series, decimal: str, file: str, column: str,
+                           first_row: int) -> tuple[pd.Series, set[int]]:
+    """Numbers, where '78%' means 0.78; returns values and the spreadsheet rows that failed."""
     text = series.astype("string").str.strip()
     is_percent = text.str.endswith("%").fillna(False)
     cleaned = text.where(~is_percent, text.str.rstrip("%").str.strip())
-    values, problems = to_number(cleaned, decimal=decimal, file=file, column=column)
+    values, problems = to_number(cleaned, decimal=decimal, file=file, column=column,
+                                 first_row=first_row)
     values = values.where(~is_percent, values / 100.0)
-    bad = {p.row - 2 for p in problems}
-    return values, bad
+    return values, {p.row for p in problems}
 
 
-def parse_kpi_frame(raw: pd.DataFrame, model: Model, *, file: str, decimal: str = "."
-                    ) -> KpiFileResult:
-    """Check a frame with canonical kpi/value/period/[target] columns, all text."""
+def parse_kpi_frame(raw: pd.DataFrame, model: Model, *, file: str, decimal: str = ".",
+                    first_row: int = 2) -> KpiFileResult:
+    """Check a frame with canonical kpi/value/period/[target] columns, all text.
+
+    Row numbers are the spreadsheet's: the frame's index (0 for the first data row, with gaps
+    where blank rows were dropped) plus `first_row`.
+    """
     aliases = kpi_aliases(model)
-    values, bad_values = _percent_aware_numbers(raw["value"], decimal, file, "value")
+    values, bad_values = _percent_aware_numbers(raw["value"], decimal, file, "value", first_row)
     if "target" in raw:
-        targets, bad_targets = _percent_aware_numbers(raw["target"], decimal, file, "target")
+        targets, bad_targets = _percent_aware_numbers(raw["target"], decimal, file, "target",
+                                                      first_row)
     else:
         targets, bad_targets = pd.Series([float("nan")] * len(raw), index=raw.index), set()
     problems: list[str] = []
     keep: list[dict] = []
-    for position, (name, period_text, value, target) in enumerate(
-        zip(raw["kpi"], raw["period"], values, targets, strict=True)
+    for position, (index, name, period_text, value, target) in enumerate(
+        zip(raw.index, raw["kpi"], raw["period"], values, targets, strict=True)
     ):
-        row = position + 2
+        row = int(index) + first_row
         where = f"{file} row {row:,}"
         kpi_id = aliases.get(_normalise_name(name)) if not pd.isna(name) else None
         if kpi_id is None:
             problems.append(f"{where}, column kpi: '{'' if pd.isna(name) else name}' is not a "
                             f"known KPI (see the template for the names)")
             continue
-        if position in bad_values or pd.isna(value):
+        if row in bad_values or pd.isna(value):
             shown = raw["value"].iloc[position]
             problems.append(f"{where}, column value: '{'' if pd.isna(shown) else shown}' "
                             f"is not a number")
@@ -126,7 +132,7 @@ def parse_kpi_frame(raw: pd.DataFrame, model: Model, *, file: str, decimal: str 
             problems.append(f"{where}, column period: '{shown}' is not a period "
                             f"(write 2026, 2026-07 or 2026-Q3)")
             continue
-        if position in bad_targets:
+        if row in bad_targets:
             problems.append(f"{where}, column target: '{raw['target'].iloc[position]}' "
                             f"is not a number")
             continue
@@ -147,10 +153,11 @@ def parse_kpi_frame(raw: pd.DataFrame, model: Model, *, file: str, decimal: str 
 def read_kpi_file(data: bytes, filename: str, model: Model,
                   mapping: dict[str, str] | None = None) -> KpiFileResult:
     """Read a kpis CSV/XLSX in any dialect PRODUCT.md lists; raise ReadError if it is unusable."""
-    table = read_table(data, filename)
+    table = read_table(data, filename, max_bytes=MAX_KPI_FILE_BYTES)
     mapping = mapping or suggest_mapping("kpis", list(table.frame.columns))
     frame = apply_mapping(table, "kpis", mapping)
-    return parse_kpi_frame(frame, model, file=table.file, decimal=table.dialect.decimal)
+    return parse_kpi_frame(frame, model, file=table.file, decimal=table.dialect.decimal,
+                           first_row=table.first_row)
 
 
 def merge_kpis(existing: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:

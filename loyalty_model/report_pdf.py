@@ -43,7 +43,9 @@ class ReportFontError(RuntimeError):
     """The Unicode font the PDF needs is not installed."""
 
 
-def font_paths(font_dir: Path = FONT_DIR) -> dict[str, Path]:
+def font_paths(font_dir: Path | None = None) -> dict[str, Path]:
+    """The DejaVu files by style, or ReportFontError saying what to install."""
+    font_dir = font_dir or FONT_DIR
     paths = {style: font_dir / name for style, name in FONT_FILES.items()}
     missing = [str(p) for p in paths.values() if not p.is_file()]
     if missing:

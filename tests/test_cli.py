@@ -102,3 +102,49 @@ def test_python_dash_m_entry_point() -> None:
     done = subprocess.run([sys.executable, "-m", "loyalty_model", "statements", "--json"],
                           capture_output=True, text=True, cwd=ROOT, env=env, check=False)
     assert done.returncode == 0 and json.loads(done.stdout)[0]["id"]
+
+
+def test_a_50_mb_kpi_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    kpis = tmp_path / "kpis.csv"
+    line = b"nps,24,2026-Q3,30\n"
+    kpis.write_bytes(b"kpi,value,period,target\n" + line * (50 * 1024 * 1024 // len(line) + 1))
+    code, _, err = run(capsys, "score", "--ratings", str(SAMPLE / "ratings.csv"),
+                       "--kpis", str(kpis))
+    assert code == 2 and "kpis.csv is 50.0 MB" in err and len(err.splitlines()) == 1
+
+
+def test_kpis_from_raw_exports(capsys: pytest.CaptureFixture[str]) -> None:
+    exports = SAMPLE / "exports"
+    code, out, _ = run(capsys, "kpis", "--orders", str(exports / "ordrer.csv"),
+                       "--surveys", str(exports / "kundemaaling.csv"),
+                       "--tickets", str(exports / "sager.xlsx"),
+                       "--customers", str(exports / "customers.csv"), "--json")
+    result = json.loads(out)
+    assert code == 0
+    assert set(result["loyalty_matrix"]) == {"true_loyalty", "latent", "spurious", "none"}
+    assert sum(result["loyalty_matrix"].values()) == pytest.approx(1.0)
+    assert -100 <= result["nps"] <= 100 and 0 <= result["on_time_delivery_rate"] <= 1
+
+
+def test_kpis_by_quarter_and_manual_map(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                        ) -> None:
+    orders = tmp_path / "orders.csv"
+    orders.write_text("Nr;Kunde;Dato;Pris\n1;007;01-07-2026;10,5\n2;007;02-10-2026;20\n"
+                      "3;008;03-10-2026;30\n", encoding="utf-8")
+    code, out, err = run(capsys, "kpis", "--orders", str(orders), "--map", "orders.Nr=order_id",
+                         "--map", "orders.Kunde=customer_id", "--map", "orders.Dato=ordered_at",
+                         "--map", "orders.Pris=amount", "--by", "quarter", "--json")
+    result = json.loads(out)
+    assert code == 0, err
+    assert list(result) == ["2026-Q3", "2026-Q4"]
+    assert result["2026-Q3"]["on_time_delivery_rate"] is None  # no promised dates: missing
+
+
+@pytest.mark.parametrize("args", [
+    ["kpis", "--json"],
+    ["kpis", "--orders", "x.csv", "--map", "nonsense"],
+    ["kpis", "--map", "orders.A=amount", "--surveys", str(SAMPLE / "exports" / "kundemaaling.csv")],
+])
+def test_kpis_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    code, out, err = run(capsys, *args)
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1

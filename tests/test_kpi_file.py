@@ -94,10 +94,9 @@ def test_a_50_mb_file_is_refused_before_parsing(model: Model) -> None:
     line = b"nps,24,2026-Q3,30\n"
     data = b"kpi,value,period,target\n" + line * (50 * 1024 * 1024 // len(line) + 1)
     assert len(data) > 50 * 1024 * 1024
-    from loyalty_model import readers
-
-    with pytest.raises(ReadError, match="MB"):
-        readers.read_table(data, "huge.csv", max_bytes=20 * 1024 * 1024)
+    with pytest.raises(ReadError) as caught:
+        read_kpi_file(data, "huge.csv", model)
+    assert str(caught.value).startswith("huge.csv is 50.0 MB")
 
 
 def test_new_values_replace_old_for_the_same_period_only(model: Model) -> None:
@@ -108,3 +107,9 @@ def test_new_values_replace_old_for_the_same_period_only(model: Model) -> None:
     assert merged[("nps", "2026-Q3")] == 40
     assert merged[("nps", "2026-Q2")] == 10
     assert merged[("first_contact_resolution", "2026-Q3")] == 0.82
+
+
+def test_row_numbers_survive_blank_rows(model: Model) -> None:
+    text = "kpi,value,period\nnps,24,2026-Q3\n,,\nnps,abc,2026-Q2\n"
+    result = read_kpi_file(text.encode(), "kpis.csv", model)
+    assert result.problems == ["kpis.csv row 4, column value: 'abc' is not a number"]
