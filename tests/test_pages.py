@@ -107,3 +107,41 @@ def test_sample_button_opens_a_fresh_copy(app_db: Path) -> None:
     workshop = storage.workshop_by_code(engine, code)
     assert workshop is not None and workshop.is_sample
     assert storage.count_ratings(engine, workshop.id) == 125
+
+
+def test_uploads_are_parsed_once_per_content(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pages import _raw_upload as raw
+
+    calls: list[str] = []
+    real = raw.read_table
+    monkeypatch.setattr(raw, "read_table", lambda data, name: calls.append(name) or real(data,
+                                                                                         name))
+    raw._read.clear()
+    data = (ROOT / "data" / "sample" / "exports" / "customers.csv").read_bytes()
+    first = raw._read(data, "customers.csv")
+    second = raw._read(data, "customers.csv")
+    assert calls == ["customers.csv"]
+    assert first.frame.equals(second.frame)
+    raw._read(data + b"000001,Private,None,3,10.5,no\n", "customers.csv")
+    assert len(calls) == 2  # changed content is read again
+
+
+def test_changing_a_result_setting_reads_and_computes_no_file(
+        sample_workshop: tuple[storage.Workshop, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from loyalty_model import raw_kpis, readers
+    from pages import _raw_upload as raw
+
+    def forbidden(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the results page must not re-read or recompute files")
+
+    for target, name in [(readers, "read_table"), (raw, "read_table"), (raw, "compute"),
+                         (raw_kpis, "compute_kpis")]:
+        monkeypatch.setattr(target, name, forbidden)
+    at = app("en", sample_workshop)
+    at.run()
+    at.switch_page("pages/results.py").run()
+    at.slider(key="set_gap").set_value(30).run()
+    at.slider(key="set_weak").set_value(40).run()
+    assert not errors(at), errors(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "Delivery** · Blind spot" in text  # the gap of 52 is still above 30
