@@ -59,14 +59,19 @@ def export_workshop(engine: Engine, workshop: storage.Workshop) -> dict[str, Any
         "kpis": [{"kpi": str(r.kpi), "period": str(r.period), "value": float(r.value),
                   "target": None if pd.isna(r.target) else float(r.target)}
                  for r in kpis.itertuples(index=False)],
-        "actions": [{"action": r.action, "layer": r.layer, "owner": r.owner,
-                     "due_date": r.due_date} for r in actions.itertuples(index=False)],
+        "actions": [{"action": r.action, "layer": _value(r.layer), "owner": _value(r.owner),
+                     "due_date": _value(r.due_date)} for r in actions.itertuples(index=False)],
     }
 
 
+def _value(value: object) -> object:
+    """None for pandas' missing values, which JSON cannot hold (NaN is not valid JSON)."""
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+
+
 def export_json(engine: Engine, workshop: storage.Workshop) -> bytes:
-    return json.dumps(export_workshop(engine, workshop), ensure_ascii=False,
-                      indent=2).encode("utf-8")
+    return json.dumps(export_workshop(engine, workshop), ensure_ascii=False, indent=2,
+                      allow_nan=False).encode("utf-8")
 
 
 def _iso(value: datetime | None) -> str | None:

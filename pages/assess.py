@@ -27,6 +27,7 @@ def add_participant() -> None:
     st.session_state["participant_id"] = participant.id
     st.session_state["participant_choice"] = participant.id
     st.session_state["layer_step"] = 0
+    st.session_state["layer_jump"] = 0
 
 
 def choose_participant() -> storage.Participant | None:
@@ -70,7 +71,30 @@ total = sum(len(layer.statements) for layer in layers)
 st.progress(len(answers) / total,
             text=t("assess.progress", lang, done=len(answers), total=total))
 
+def go_to(step: int) -> None:
+    """Button and overview callbacks: move to a layer before the page draws it."""
+    st.session_state["layer_step"] = step
+    st.session_state["layer_jump"] = step
+
+
+def jumped() -> None:
+    if st.session_state.get("layer_jump") is not None:
+        st.session_state["layer_step"] = st.session_state["layer_jump"]
+
+
 step = min(max(int(st.session_state.get("layer_step", 0)), 0), len(layers) - 1)
+st.session_state.setdefault("layer_jump", step)
+
+
+def layer_label(index: int) -> str:
+    statements = layers[index].statements
+    done = sum(1 for s in statements if s.id in answers)
+    mark = " ✓" if done == len(statements) else f" {done}/{len(statements)}"
+    return f"{layers[index].order}. {layers[index].name(lang)}{mark}"
+
+
+st.segmented_control(t("assess.layers", lang), list(range(len(layers))), key="layer_jump",
+                     format_func=layer_label, on_change=jumped, label_visibility="collapsed")
 layer = layers[step]
 st.subheader(t("assess.layer_heading", lang, n=layer.order, total=len(layers),
                name=layer.name(lang)))
@@ -100,14 +124,11 @@ with st.expander(t("assess.coaching", lang)):
 
 back, forward = st.columns(2)
 with back:
-    if step > 0 and st.button(t("assess.previous", lang), key="prev_layer"):
-        st.session_state["layer_step"] = step - 1
-        st.rerun()
+    if step > 0:
+        st.button(t("assess.previous", lang), key="prev_layer", on_click=go_to, args=(step - 1,))
 with forward:
     if step < len(layers) - 1:
-        if st.button(t("assess.next", lang, name=layers[step + 1].name(lang)), type="primary",
-                     key="next_layer"):
-            st.session_state["layer_step"] = step + 1
-            st.rerun()
+        st.button(t("assess.next", lang, name=layers[step + 1].name(lang)), type="primary",
+                  key="next_layer", on_click=go_to, args=(step + 1,))
     else:
         st.page_link("pages/kpis.py", label=t("assess.to_kpis", lang), icon=":material/monitoring:")

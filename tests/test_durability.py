@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from loyalty_model import storage
+from loyalty_model.model import load_model
 from tests.conftest import ROOT, AppServer, assert_no_exception
 
 TIMEOUT = 30_000
@@ -53,7 +54,7 @@ def test_a_killed_server_comes_back_with_every_answer(tmp_path: Path, browser) -
         page = context.new_page()
         page.set_default_timeout(TIMEOUT)
         page.goto(f"{server.url}/?join={workshop.code}")
-        page.get_by_label("Your name (optional)").fill("Kim")
+        page.get_by_role("textbox", name="Your name (optional)").fill("Kim")
         page.get_by_role("button", name="Join").click()
         page.get_by_role("heading", name="Layer 1 of 5: Product").wait_for()
         page.wait_for_url(re.compile(r"[?&]p="))
@@ -71,7 +72,7 @@ def test_a_killed_server_comes_back_with_every_answer(tmp_path: Path, browser) -
 
         me = storage.list_participants(engine, workshop.id)[0]
         stored = storage.participant_answers(engine, me.id)
-        statements = [s.id for layer in storage_layers() for s in layer.statements]
+        statements = [s.id for s in load_model().statements]
         expected = dict(zip(statements[:7], [1, 2, 3, 4, None, 5, 4], strict=True))
         assert stored == expected
 
@@ -96,15 +97,10 @@ def test_a_killed_server_comes_back_with_every_answer(tmp_path: Path, browser) -
         server.stop()
 
 
-def storage_layers():  # noqa: ANN201
-    from loyalty_model.model import load_model
-
-    return load_model().layers
-
-
 WRITER = textwrap.dedent("""
     import sys
     from loyalty_model import storage
+from loyalty_model.model import load_model
     engine = storage.make_engine(sys.argv[1])
     workshop = storage.workshop_by_code(engine, sys.argv[2])
     people = storage.list_participants(engine, workshop.id)
@@ -127,8 +123,9 @@ def test_every_confirmed_answer_survives_sigkill_of_the_writer(tmp_path: Path) -
     writer = subprocess.Popen([sys.executable, "-c", WRITER, db, workshop.code], cwd=ROOT,
                               stdout=subprocess.PIPE, text=True)
     confirmed: dict[tuple[int, str], int] = {}
-    deadline = time.monotonic() + random.uniform(1.0, 2.0)
+    deadline = None
     for line in writer.stdout:
+        deadline = deadline or time.monotonic() + random.uniform(0.5, 1.5)  # from the first write
         person, statement, rating = line.split()
         confirmed[(int(person), statement)] = int(rating)
         if time.monotonic() > deadline:
@@ -148,9 +145,10 @@ def test_every_confirmed_answer_survives_sigkill_of_the_writer(tmp_path: Path) -
     people = storage.list_participants(reopened, workshop.id)
     stored = {(p.id, statement): rating for p in people
               for statement, rating in storage.participant_answers(reopened, p.id).items()}
-    for key, rating in confirmed.items():
-        # a later answer to the same statement may have been committed but not yet printed
-        assert key in stored, f"confirmed answer {key} was lost"
-    latest_confirmed_rounds_match = sum(stored[k] == v for k, v in confirmed.items())
-    assert latest_confirmed_rounds_match >= len(confirmed) - 5  # at most one in flight per person
+    lost = [key for key in confirmed if key not in stored]
+    assert lost == [], f"confirmed answers lost: {lost}"
+    # the writer is one thread: at most its last answer was committed but not yet confirmed,
+    # and that one may have replaced an earlier confirmed answer to the same statement
+    changed = [key for key, rating in confirmed.items() if stored[key] != rating]
+    assert len(changed) <= 1, changed
     reopened.dispose()

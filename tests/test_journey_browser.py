@@ -82,7 +82,7 @@ def test_first_time_user_journey(app_server: AppServer, browser, tmp_path: Path)
     # a broken file: a clear message, nothing lost
     broken = tmp_path / "broken.csv"
     broken.write_bytes(b"\x00\xff\xfe garbage \x01" * 200)
-    page.locator("input[type='file']").set_input_files(str(broken))
+    page.locator("input[type='file']:not([multiple])").set_input_files(str(broken))
     page.get_by_text("could not be read").wait_for()
     page.get_by_text("broken.csv").first.wait_for()
     assert_no_exception(page)
@@ -92,7 +92,7 @@ def test_first_time_user_journey(app_server: AppServer, browser, tmp_path: Path)
     danish = tmp_path / "nøgletal.csv"
     danish.write_bytes("Nøgletal;Værdi;Periode;Mål\r\nnps;31,5;2026-Q4;30\r\n"
                        "Levering til tiden;abc;2026-Q4;0,95\r\n".encode("cp1252"))
-    page.locator("input[type='file']").set_input_files(str(danish))
+    page.locator("input[type='file']:not([multiple])").set_input_files(str(danish))
     page.get_by_text("1 of 2 rows").wait_for()
     page.get_by_text("'abc' is not a number").wait_for()
     page.get_by_role("button", name="Load the 1 good rows").click()

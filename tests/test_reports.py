@@ -227,7 +227,7 @@ def test_deck_text_is_editable_and_in_danish(deck: tuple[str, bytes], model: Mod
 def test_deck_uses_the_accent_colour(deck: tuple[str, bytes]) -> None:
     _, content = deck
     slide = Presentation(io.BytesIO(content)).slides[1]
-    assert slide.shapes.title.text_frame.paragraphs[0].runs[0].font.color.rgb == "6A1B9A"
+    assert str(slide.shapes.title.text_frame.paragraphs[0].runs[0].font.color.rgb) == "6A1B9A"
 
 
 @pytest.mark.parametrize("value", ["zz", "#12345", "", "rgb(1,2,3)"])

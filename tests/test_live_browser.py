@@ -1,0 +1,142 @@
+"""A live workshop in real Chromium: a facilitator and three participants in separate browsers.
+
+The participants rate on phone-sized screens, one refreshes half-way and carries on; the
+facilitator's projected view follows by itself; a participant's link opens nothing else.
+Screenshots land in test-artifacts/ for a human look.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from loyalty_model import storage
+from tests.conftest import ROOT, AppServer, assert_no_exception
+
+pytestmark = pytest.mark.browser
+TIMEOUT = 30_000
+LIVE_TIMEOUT = 15_000  # a few refresh intervals of the live view
+PHONE = {"width": 390, "height": 844}
+NASTY = "<b>x</b><script>window.hacked=1</script>"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def wait_idle(page) -> None:  # noqa: ANN001 (playwright Page)
+    page.wait_for_timeout(200)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=TIMEOUT)
+
+
+def shot(page, name: str) -> None:  # noqa: ANN001
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def join(browser, server: AppServer, code: str, name: str):  # noqa: ANN001, ANN201
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"{server.url}/?join={code}")
+    if name:
+        page.get_by_role("textbox", name="Your name (optional)").fill(name)
+    page.get_by_role("button", name="Join").click()
+    page.get_by_role("heading", name="Layer 1 of 5: Product").wait_for()
+    page.wait_for_url(re.compile(r"[?&]p="))
+    return page
+
+
+def rate(page, labels: list[str], done_before: int, first: int = 0) -> None:  # noqa: ANN001
+    """Answer statements of the current layer from `first` on, waiting for each save to show."""
+    for index, label in enumerate(labels):
+        group = page.locator("[data-testid='stRadio']").nth(first + index)
+        group.get_by_text(label, exact=True).click()
+        page.get_by_text(f"{done_before + index + 1} of 25 statements answered").wait_for()
+
+
+def checked(page, index: int) -> str | None:  # noqa: ANN001
+    box = page.locator("[data-testid='stRadio']").nth(index).locator("input:checked")
+    return box.evaluate("el => el.closest('label').innerText").strip() if box.count() else None
+
+
+def metric(page, label: str):  # noqa: ANN001, ANN201
+    return page.locator("[data-testid='stMetric']").filter(has_text=label).locator(
+        "[data-testid='stMetricValue']")
+
+
+def test_a_live_workshop_with_three_participants(app_server: AppServer, browser) -> None:  # noqa: ANN001
+    facilitator_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    facilitator = facilitator_context.new_page()
+    facilitator.set_default_timeout(TIMEOUT)
+    facilitator.goto(app_server.url)
+    facilitator.get_by_role("textbox", name="Workshop name").fill("Q1 live")
+    facilitator.get_by_role("textbox", name="Team or company").fill("Support")
+    facilitator.get_by_role("button", name="Create workshop").click()
+    facilitator.get_by_role("heading", name="Run the workshop live").wait_for()
+    facilitator.get_by_text("This is your facilitator link").wait_for()
+    facilitator.wait_for_url(re.compile(r"[?&]k="))
+    code = re.search(r"[?&]w=([A-Z0-9]+)", facilitator.url).group(1)
+    expect(metric(facilitator, "Join code")).to_have_text(code)
+    expect(facilitator.get_by_text(f"/?join={code}")).to_be_visible()
+    expect(facilitator.locator("[data-testid='stImage'] img")).to_be_visible()  # the QR code
+    expect(metric(facilitator, "Joined")).to_have_text("0")
+    assert_no_exception(facilitator)
+
+    anna = join(browser, app_server, code, "Anna")
+    nasty = join(browser, app_server, code, NASTY)
+    anonymous = join(browser, app_server, code, "")
+    rate(anna, ["5", "4", "5", "4", "5"], 0)
+    rate(anonymous, ["1", "2"], 0)
+
+    # Bo refreshes half-way through a layer and carries on where they were
+    rate(nasty, ["3", "Don't know", "2"], 0)
+    nasty.reload()
+    nasty.get_by_text("3 of 25 statements answered").wait_for()
+    nasty.locator("[data-testid='stRadio']").nth(4).wait_for()
+    assert [checked(nasty, i) for i in range(5)] == ["3", "Don't know", "2", None, None]
+    rate(nasty, ["4", "1"], 3, first=3)  # the last two of the layer
+    assert [checked(nasty, i) for i in range(5)] == ["3", "Don't know", "2", "4", "1"]
+    expect(nasty.get_by_text(NASTY)).to_be_visible()  # the name as typed, not as HTML
+    shot(nasty, "participant-phone")
+    assert_no_exception(nasty)
+
+    # the projected view has followed by itself: no reload, no click
+    expect(metric(facilitator, "Joined")).to_have_text("3", timeout=LIVE_TIMEOUT)
+    expect(metric(facilitator, "Answers")).to_have_text("12", timeout=LIVE_TIMEOUT)
+    expect(facilitator.get_by_text(NASTY, exact=False)).to_be_visible()
+    expect(facilitator.get_by_text("Anna", exact=False)).to_be_visible()
+    assert facilitator.evaluate("() => window.hacked === undefined")
+    assert facilitator.locator("[data-testid='stMain'] b", has_text="x").count() == 0
+    finished = facilitator.get_by_role("gridcell", name="2 / 3")  # product finished by two
+    expect(finished).to_have_count(1, timeout=LIVE_TIMEOUT)
+    wait_idle(facilitator)
+    shot(facilitator, "facilitator-live")
+    assert_no_exception(facilitator)
+
+    # revealing reaches every phone by itself
+    expect(anna.get_by_text("The room's results appear here")).to_be_visible()
+    facilitator.get_by_text("Show the results to the room").click()
+    expect(anna.get_by_role("heading", name="The room's results")).to_be_visible(
+        timeout=LIVE_TIMEOUT)
+    anna.get_by_role("heading", name="The room's results").scroll_into_view_if_needed()
+    shot(anna, "participant-revealed")
+
+    # a participant's link opens the participant page only, whatever path it is given
+    own_link = anna.url.split("?", 1)[1]
+    anna.goto(f"{app_server.url}/facilitate?{own_link}")
+    anna.get_by_role("heading", name="Layer 1 of 5: Product").wait_for()
+    expect(anna.get_by_role("heading", name="Run the workshop live")).to_have_count(0)
+    expect(anna.locator("[data-testid='stMetric']")).to_have_count(0)
+    assert anna.locator("[data-testid='stSidebarNav']").count() == 0
+    anna.goto(f"{app_server.url}/facilitate?w={code}")  # the code alone is not enough
+    anna.get_by_text("No workshop is open in this browser").wait_for()
+    expect(anna.get_by_role("heading", name="Run the workshop live")).to_be_visible()
+    expect(anna.locator("[data-testid='stMetric']")).to_have_count(0)
+
+    engine = storage.make_engine(f"sqlite:///{app_server.db_path}")
+    workshop = storage.workshop_by_code(engine, code)
+    assert storage.count_ratings(engine, workshop.id) == 12
+    assert workshop.revealed
+    engine.dispose()
+    facilitator_context.close()
