@@ -21,6 +21,7 @@ STATUS_COLOURS = {
 }
 SELF_COLOUR = "#edae49"
 KPI_COLOUR = "#00798c"
+LAYER_COLOURS = ["#00798c", "#edae49", "#d1495b", "#2e4057", "#8e6c8a"]
 WIDTH = 560
 
 
@@ -127,24 +128,25 @@ def spread_chart(assessment: Assessment, model: Model, lang: str = "en",
         tooltip=["full_text:N", alt.Tooltip("mean:Q", format=".1f"),
                  alt.Tooltip("spread:Q", format=".2f")])
     return alt.layer(rule, point, title=t("chart.spread", lang)).properties(
-        width=WIDTH - 160, height=alt.Step(18))
+        width=WIDTH - 160, height=alt.Step(24))
 
 
-def kpi_trend_chart(trend: pd.DataFrame, model: Model, lang: str = "en") -> alt.Chart:
-    """KPI scores per period, one line per KPI, coloured by layer."""
-    frame = trend.dropna(subset=["score"]).copy()
-    frame["kpi_name"] = frame["kpi"].map(lambda k: model.kpis[k].name(lang))
+def kpi_trend_chart(layer_trend: pd.DataFrame, model: Model, lang: str = "en") -> alt.Chart:
+    """The numbers per layer over time (columns period, layer, score, kpis), basics then WOW."""
+    frame = layer_trend.dropna(subset=["score"]).copy()
+    names = [layer.name(lang) for layer in model.layers]
     frame["layer_name"] = frame["layer"].map(lambda k: model.layer(k).name(lang))
     return (
         alt.Chart(frame, title=t("chart.kpi_trend", lang))
-        .mark_line(point=True)
+        .mark_line(point=True, strokeWidth=3)
         .encode(
-            x=alt.X("period:O", title=t("chart.period", lang)),
+            x=alt.X("period:O", title=t("chart.period", lang), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title=t("chart.score", lang)),
-            color=alt.Color("layer_name:N", title=None, legend=alt.Legend(orient="bottom")),
-            detail="kpi_name:N",
-            tooltip=["kpi_name:N", "period:O", alt.Tooltip("value:Q", format=".3~f"),
-                     alt.Tooltip("score:Q", format=".0f")],
+            color=alt.Color("layer_name:N", title=None, sort=names,
+                            scale=alt.Scale(domain=names, range=LAYER_COLOURS),
+                            legend=alt.Legend(orient="bottom")),
+            tooltip=["layer_name:N", "period:O", alt.Tooltip("score:Q", format=".0f"),
+                     alt.Tooltip("kpis:Q", title="KPIs")],
         )
         .properties(width=WIDTH, height=260)
     )

@@ -17,7 +17,7 @@ from loyalty_model import charts, storage
 from loyalty_model.i18n import fmt_date, fmt_kpi_value, fmt_number, t
 from loyalty_model.model import KpiSpec, Model, ScoringSettings
 from loyalty_model.reading import proposed_actions
-from loyalty_model.scoring import Assessment, assess, kpi_trend
+from loyalty_model.scoring import Assessment, assess, kpi_trend, layer_kpi_trend
 
 ACTION_COLUMNS = ["action", "layer", "owner", "due_date"]
 
@@ -86,7 +86,7 @@ def build_report_data(ratings: pd.DataFrame, kpis: pd.DataFrame | None, model: M
     data = ReportData(
         model=model, lang=lang, title=title, team=team, on=on,
         participants=int(answered[answered != ""].nunique()),
-        assessment=assessment, kpis=kpis, trend=kpi_trend(kpis, model, settings),
+        assessment=assessment, kpis=kpis, trend=layer_kpi_trend(kpi_trend(kpis, model, settings), model),
         actions=plan, actions_proposed=proposed,
         matrix_shares=matrix_shares or None,
         history=history if history is not None and not history.empty else None,

@@ -121,6 +121,10 @@ class _Document(FPDF):
         self.set_font(FONT, "", size)
         self.set_text_color(*INK)
         for line in lines:
+            height = self.multi_cell(self.content_width - 6, size * 0.5, line, dry_run=True,
+                                     output="HEIGHT")
+            if self.will_page_break(height + 1):
+                self.add_page()  # never split a bullet across two pages
             self.set_x(self.l_margin + 2)
             self.cell(4, size * 0.5, "•")
             self.multi_cell(self.content_width - 6, size * 0.5, line, align="L",
@@ -129,7 +133,7 @@ class _Document(FPDF):
 
     def table_of(self, headings: list[str], rows: list[list[str]], widths: tuple[float, ...],
                  align: tuple[str, ...]) -> None:
-        self.set_font(FONT, "", 9)
+        self.set_font(FONT, "", 8.5)
         self.set_text_color(*INK)
         self.set_fill_color(255, 255, 255)
         self.set_draw_color(200, 208, 212)
@@ -137,7 +141,7 @@ class _Document(FPDF):
         striped = FontFace(color=INK, fill_color=LIGHT)
         plain = FontFace(color=INK)
         with self.table(col_widths=widths, text_align=align, headings_style=head,
-                        borders_layout="HORIZONTAL_LINES", line_height=4.6,
+                        borders_layout="HORIZONTAL_LINES", line_height=4.2,
                         padding=(1.2, 1.5), repeat_headings=1) as table:
             row = table.row()
             for text in headings:
@@ -265,7 +269,7 @@ def _layer_page(pdf: _Document, layer_id: str) -> None:
     pdf.table_of([t("report.col_statement", lang), t("report.col_mean", lang),
                   t("report.col_spread", lang), t("report.col_answers", lang),
                   t("report.col_dont_know", lang), t("report.col_discuss", lang)], rows,
-                 (78, 19, 23, 14, 18, 22),
+                 (74, 19, 23, 18, 18, 22),
                  ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "LEFT"))
 
     pdf.subheading(t("report.layer_kpis", lang))

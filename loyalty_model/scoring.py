@@ -292,6 +292,20 @@ def kpi_trend(kpis: pd.DataFrame, model: Model, settings: ScoringSettings) -> pd
     return pd.DataFrame(rows)
 
 
+def layer_kpi_trend(trend: pd.DataFrame, model: Model) -> pd.DataFrame:
+    """Per period and layer, the weighted KPI score: what the trend chart draws."""
+    scored = trend.dropna(subset=["score"])
+    if scored.empty:
+        return pd.DataFrame(columns=["period", "layer", "score", "kpis"])
+    weights = scored["kpi"].map(lambda k: model.kpis[k].weight)
+    frame = scored.assign(weight=weights, weighted=scored["score"] * weights)
+    frame = frame[frame["weight"] > 0]
+    grouped = frame.groupby(["period", "layer"], as_index=False).agg(
+        weighted=("weighted", "sum"), weight=("weight", "sum"), kpis=("kpi", "count"))
+    grouped["score"] = grouped["weighted"] / grouped["weight"]
+    return grouped[["period", "layer", "score", "kpis"]]
+
+
 def _layer_kpi_scores(results: tuple[KpiResult, ...], model: Model) -> dict[str, float | None]:
     out: dict[str, float | None] = {}
     for layer in model.layers:

@@ -5,7 +5,7 @@ import streamlit as st
 from loyalty_model import charts, storage
 from loyalty_model.i18n import fmt_percent, t
 from loyalty_model.reading import layer_reading, priority_reason
-from loyalty_model.scoring import assess, kpi_trend, with_settings
+from loyalty_model.scoring import assess, kpi_trend, layer_kpi_trend, with_settings
 from pages._common import current_lang, engine, model, require_workshop
 
 lang = current_lang()
@@ -62,9 +62,10 @@ st.altair_chart(charts.spread_chart(assessment, model(), lang,
                                     None if layer_filter == "all" else layer_filter),
                 width="stretch")
 
-trend = kpi_trend(kpis, model(), settings)
-if not trend.empty and trend["period"].nunique() > 1:
-    st.altair_chart(charts.kpi_trend_chart(trend, model(), lang), width="stretch")
+trend = layer_kpi_trend(kpi_trend(kpis, model(), settings), model())
+if trend["period"].nunique() > 1:
+    st.altair_chart(charts.kpi_trend_chart(trend, model(), lang), width="stretch", height=360)
+    st.caption(t("results.trend_help", lang))
 
 matrix = st.session_state.get(f"matrix_{workshop.code}")
 if matrix:

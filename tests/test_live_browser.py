@@ -30,8 +30,15 @@ def wait_idle(page) -> None:  # noqa: ANN001 (playwright Page)
 
 
 def shot(page, name: str) -> None:  # noqa: ANN001
+    """The whole page: Streamlit scrolls inside its own container, so grow the window instead."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => document.querySelector(\"[data-testid='stMain']\").scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height)})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    page.set_viewport_size(size)
 
 
 def join(browser, server: AppServer, code: str, name: str):  # noqa: ANN001, ANN201
@@ -108,8 +115,6 @@ def test_a_live_workshop_with_three_participants(app_server: AppServer, browser)
     expect(facilitator.get_by_text("Anna", exact=False)).to_be_visible()
     assert facilitator.evaluate("() => window.hacked === undefined")
     assert facilitator.locator("[data-testid='stMain'] b", has_text="x").count() == 0
-    finished = facilitator.get_by_role("gridcell", name="2 / 3")  # product finished by two
-    expect(finished).to_have_count(1, timeout=LIVE_TIMEOUT)
     wait_idle(facilitator)
     shot(facilitator, "facilitator-live")
     assert_no_exception(facilitator)
@@ -125,7 +130,8 @@ def test_a_live_workshop_with_three_participants(app_server: AppServer, browser)
     # a participant's link opens the participant page only, whatever path it is given
     own_link = anna.url.split("?", 1)[1]
     anna.goto(f"{app_server.url}/facilitate?{own_link}")
-    anna.get_by_role("heading", name="Layer 1 of 5: Product").wait_for()
+    anna.get_by_role("heading", name="Layer 2 of 5: Communication").wait_for()  # Anna's next
+    assert "/facilitate" not in anna.url
     expect(anna.get_by_role("heading", name="Run the workshop live")).to_have_count(0)
     expect(anna.locator("[data-testid='stMetric']")).to_have_count(0)
     assert anna.locator("[data-testid='stSidebarNav']").count() == 0

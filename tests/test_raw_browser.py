@@ -56,7 +56,7 @@ def test_upload_exports_confirm_mapping_and_see_matrix(app_server: AppServer, br
 
     page.get_by_role("link", name="See the results").click()
     page.get_by_role("heading", name="Loyalty: attitude and behaviour").wait_for()
-    page.get_by_text("KPI scores over time").first.wait_for()
+    page.get_by_text("The numbers per layer over time").first.wait_for()
     page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
                  ).nth(4).wait_for()
     assert page.get_by_text("True loyalty").count() >= 1

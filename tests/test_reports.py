@@ -269,3 +269,62 @@ def test_libreoffice_opens_the_deck_and_shows_its_charts(tmp_path: Path) -> None
     pixels = zip(raw[0::3], raw[1::3], raw[2::3], strict=True)
     coloured = sum(1 for r, g, b in pixels if max(r, g, b) - min(r, g, b) > 60)
     assert coloured > 500
+
+
+# --- pages: presenter mode and the results page's "Take it home" --------------------------------
+
+
+@pytest.fixture(scope="module")
+def app_workshop(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    import streamlit as st
+
+    from loyalty_model import storage
+
+    path = tmp_path_factory.mktemp("reports_app") / "app.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SKAB_DB_PATH", str(path))
+        patch.delenv("SKAB_DATABASE_URL", raising=False)
+        st.cache_resource.clear()
+        engine = storage.make_engine(f"sqlite:///{path}")
+        yield sample.create_sample_workshop(engine, load_model())
+        engine.dispose()
+        st.cache_resource.clear()
+
+
+def open_page(page: str, workshop, lang: str = "en"):  # noqa: ANN001, ANN201
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"),
+                           default_timeout=60)
+    at.session_state["lang"] = lang
+    at.session_state["workshop_code"] = workshop[0].code
+    at.session_state["facilitator_key"] = workshop[1]
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception[0].value
+    return at
+
+
+def test_presenter_steps_through_one_chart_at_a_time(app_workshop) -> None:  # noqa: ANN001
+    lang = "da"
+    at = open_page("pages/presenter.py", app_workshop, lang)
+    assert at.title[0].value == t("presenter.priorities", lang)
+    styles = [m.value for m in at.markdown if "<style>" in m.value]
+    assert styles and "stSidebar" in styles[0] and "{" in styles[0]
+    seen = []
+    while not at.button(key="presenter_next").disabled:
+        at.button(key="presenter_next").click().run()
+        assert not at.exception, at.exception[0].value
+        assert len(at.get("vega_lite_chart")) == 1  # one chart at a time
+        seen.append(at.header[0].value)
+    assert seen[:3] == [t("chart.self_vs_kpi", lang), t("chart.gaps", lang),
+                        t("chart.spread", lang)]
+    at.button(key="presenter_prev").click().run()
+    assert at.header[0].value == seen[-2]
+
+
+def test_results_page_offers_every_download(app_workshop) -> None:  # noqa: ANN001
+    at = open_page("pages/results.py", app_workshop, "da")
+    keys = {button.key for button in at.get("download_button")}
+    assert {"takehome_pdf", "takehome_pptx", "takehome_xlsx", "takehome_csv",
+            "takehome_json"} <= keys
