@@ -8,16 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import altair as alt
 import pandas as pd
-from sqlalchemy import Engine
 
-from loyalty_model import charts, storage
+from loyalty_model import charts
 from loyalty_model.i18n import fmt_date, fmt_kpi_value, fmt_number, t
 from loyalty_model.model import KpiSpec, Model, ScoringSettings
 from loyalty_model.reading import proposed_actions
 from loyalty_model.scoring import Assessment, assess, kpi_trend, layer_kpi_trend
+
+if TYPE_CHECKING:  # the CLI builds reports from files and never needs the database layer
+    from sqlalchemy import Engine
+
+    from loyalty_model import storage
 
 ACTION_COLUMNS = ["action", "layer", "owner", "due_date"]
 
@@ -42,7 +47,7 @@ class ReportData:
     participants: int
     assessment: Assessment
     kpis: pd.DataFrame
-    trend: pd.DataFrame
+    trend: pd.DataFrame  # period, layer, score: the layers' KPI scores per period
     actions: pd.DataFrame
     actions_proposed: bool  # True when the plan is the model's first proposal, not the team's
     matrix_shares: dict[str, float] | None = None
@@ -86,7 +91,8 @@ def build_report_data(ratings: pd.DataFrame, kpis: pd.DataFrame | None, model: M
     data = ReportData(
         model=model, lang=lang, title=title, team=team, on=on,
         participants=int(answered[answered != ""].nunique()),
-        assessment=assessment, kpis=kpis, trend=layer_kpi_trend(kpi_trend(kpis, model, settings), model),
+        assessment=assessment, kpis=kpis,
+        trend=layer_kpi_trend(kpi_trend(kpis, model, settings), model),
         actions=plan, actions_proposed=proposed,
         matrix_shares=matrix_shares or None,
         history=history if history is not None and not history.empty else None,
@@ -101,6 +107,8 @@ def series_history(engine: Engine, workshop: storage.Workshop, model: Model, lan
     Only the series counts, never the team name: two clients can share a team name, and joining
     a series takes the earlier workshop's facilitator key (storage.link_to_earlier).
     """
+    from loyalty_model import storage
+
     rows = []
     for earlier in storage.series_workshops(engine, workshop):
         if (earlier.created_at, earlier.id) > (workshop.created_at, workshop.id):
@@ -121,6 +129,8 @@ def from_workshop(engine: Engine, workshop: storage.Workshop, model: Model,
                   matrix_shares: dict[str, float] | None = None,
                   on: date | None = None) -> ReportData:
     """The report of one stored workshop, with the trend across its series when there is one."""
+    from loyalty_model import storage
+
     lang = lang or workshop.language
     created = workshop.created_at
     history = series_history(engine, workshop, model, lang, settings)
@@ -128,7 +138,9 @@ def from_workshop(engine: Engine, workshop: storage.Workshop, model: Model,
         storage.ratings_frame(engine, workshop.id), storage.kpis_frame(engine, workshop.id),
         model, lang, title=workshop.name, team=workshop.team,
         on=on or (created.date() if isinstance(created, datetime) else date.today()),
-        actions=storage.actions_frame(engine, workshop.id), matrix_shares=matrix_shares,
+        actions=storage.actions_frame(engine, workshop.id),
+        matrix_shares=matrix_shares or (storage.load_evidence(engine, workshop.id,
+                                                              "loyalty_matrix") or {}).get("shares"),
         history=history, settings=settings,
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -48,6 +49,23 @@ def sample_kpis(model: Model, sample_dir: Path = SAMPLE_DIR) -> KpiFileResult:
     return read_kpi_file(path.read_bytes(), path.name, model)
 
 
+EXPORT_FILES = {"orders": "ordrer.csv", "surveys": "kundemaaling.csv", "tickets": "sager.xlsx",
+                "customers": "customers.csv"}
+
+
+@cache
+def sample_matrix(sample_dir: Path = SAMPLE_DIR) -> dict | None:
+    """The loyalty matrix of the sample's raw exports (computed once per process)."""
+    from loyalty_model.loading import load_kind
+    from loyalty_model.matrix import loyalty_matrix
+    from loyalty_model.readers import read_table
+
+    exports = sample_dir / "exports"
+    loaded = {kind: load_kind(read_table((exports / name).read_bytes(), name), kind)
+              for kind, name in EXPORT_FILES.items()}
+    return loyalty_matrix(loaded)
+
+
 def create_sample_workshop(engine: Engine, model: Model, lang: str = "en"
                            ) -> tuple[storage.Workshop, str]:
     """A new workshop holding the sample company's ratings and KPIs; returns it and its key."""
@@ -67,4 +85,7 @@ def create_sample_workshop(engine: Engine, model: Model, lang: str = "en"
     with engine.begin() as conn:
         conn.execute(insert(storage.ratings), rows)
     storage.save_kpis(engine, workshop.id, sample_kpis(model).frame)
+    matrix = sample_matrix()
+    if matrix:
+        storage.save_evidence(engine, workshop.id, "loyalty_matrix", matrix)
     return workshop, key

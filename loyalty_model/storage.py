@@ -135,6 +135,16 @@ column_mappings = Table(
     Column("mapping", Text, nullable=False),  # JSON {source column: canonical column}
 )
 
+# Results computed from raw exports that are not KPI rows, e.g. the loyalty matrix shares. The
+# raw files themselves are never stored: only what the workshop needs to show and report.
+evidence = Table(
+    "evidence", metadata,
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("name", String(40), primary_key=True),
+    Column("payload", Text, nullable=False),  # JSON
+)
+
 # Each step upgrades a database from the version before it. Append, never edit. Steps only alter
 # tables that already existed at the version before; new tables come from create_all. The SQL
 # must run on SQLite and PostgreSQL alike.
@@ -675,4 +685,21 @@ def load_mapping(engine: Engine, signature: str) -> dict[str, str] | None:
     with engine.connect() as conn:
         raw = conn.execute(select(column_mappings.c.mapping)
                            .where(column_mappings.c.signature == signature)).scalar()
+    return json.loads(raw) if raw else None
+
+
+def save_evidence(engine: Engine, workshop_id: int, name: str, payload: dict) -> None:
+    """Keep a computed result (e.g. name="loyalty_matrix") with the workshop, replacing any."""
+    stmt = _upsert(engine, evidence).values(workshop_id=workshop_id, name=name,
+                                            payload=json.dumps(payload, ensure_ascii=False))
+    stmt = stmt.on_conflict_do_update(index_elements=["workshop_id", "name"],
+                                      set_={"payload": stmt.excluded.payload})
+    with writing(engine) as conn:
+        conn.execute(stmt)
+
+
+def load_evidence(engine: Engine, workshop_id: int, name: str) -> dict | None:
+    with engine.connect() as conn:
+        raw = conn.execute(select(evidence.c.payload).where(
+            evidence.c.workshop_id == workshop_id, evidence.c.name == name)).scalar()
     return json.loads(raw) if raw else None

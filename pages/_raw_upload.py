@@ -144,7 +144,7 @@ def render(workshop: storage.Workshop, current: pd.DataFrame, lang: str) -> None
     if st.button(t("raw.save", lang, n=len(result.kpis)), key="raw_save"):
         storage.save_kpis(engine(), workshop.id, merge_kpis(current, result.kpis))
         if result.matrix:
-            st.session_state[f"matrix_{workshop.code}"] = result.matrix
+            storage.save_evidence(engine(), workshop.id, "loyalty_matrix", result.matrix)
         st.session_state["kpi_flash"] = t("kpis.loaded", lang, n=len(result.kpis))
         st.session_state["raw_upload_round"] = round_ + 1
         st.session_state.pop("raw_result", None)

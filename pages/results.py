@@ -67,7 +67,7 @@ if trend["period"].nunique() > 1:
     st.altair_chart(charts.kpi_trend_chart(trend, model(), lang), width="stretch", height=360)
     st.caption(t("results.trend_help", lang))
 
-matrix = st.session_state.get(f"matrix_{workshop.code}")
+matrix = storage.load_evidence(engine(), workshop.id, "loyalty_matrix")
 if matrix:
     st.subheader(t("results.matrix", lang))
     chart_column, text_column = st.columns([3, 2])
@@ -87,4 +87,4 @@ st.page_link("pages/actions.py", label=t("results.to_actions", lang), icon=":mat
 from pages import _take_home  # noqa: E402 (kept with its section, appended by the reports work)
 
 _take_home.render(engine(), model(), workshop, settings, lang,
-                  (st.session_state.get(f"matrix_{workshop.code}") or {}).get("shares"))
+                  (matrix or {}).get("shares"))

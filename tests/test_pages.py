@@ -94,7 +94,8 @@ def test_results_show_the_sample_story(sample_workshop: tuple[storage.Workshop, 
     text = " ".join(m.value for m in at.markdown)
     assert "1. Delivery** · Blind spot" in text
     assert "Fault correction** · Hidden strength" in text
-    assert len(at.get("vega_lite_chart")) >= 3
+    assert "Loyalty: attitude and behaviour" in [h.value for h in at.subheader]
+    assert len(at.get("vega_lite_chart")) >= 5
 
 
 def test_sample_button_opens_a_fresh_copy(app_db: Path) -> None:

@@ -13,8 +13,7 @@ from loyalty_model.raw_intake import kpi_rows
 from loyalty_model.readers import read_table
 
 EXPORTS = sample.SAMPLE_DIR / "exports"
-FILES = {"orders": "ordrer.csv", "surveys": "kundemaaling.csv", "tickets": "sager.xlsx",
-         "customers": "customers.csv"}
+FILES = sample.EXPORT_FILES
 
 
 def test_exports_reproduce_the_sample_kpis() -> None:
@@ -45,6 +44,9 @@ def test_sample_workshop_is_complete(engine: Engine, model: Model) -> None:
     assert storage.count_ratings(engine, workshop.id) == 5 * len(model.statements)
     kpis = storage.kpis_frame(engine, workshop.id)
     assert len(kpis) == len(pd.read_csv(sample.SAMPLE_DIR / "kpis.csv"))
+    matrix = storage.load_evidence(engine, workshop.id, "loyalty_matrix")
+    assert matrix is not None and matrix["joined"] > 500
+    assert sum(matrix["shares"].values()) == pytest.approx(1.0)
 
 
 def test_two_visitors_get_separate_copies(engine: Engine, model: Model) -> None:
