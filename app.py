@@ -25,12 +25,21 @@ else:
 participant.apply_pending_language()
 lang = current_lang()
 
+
+
+def choose_language() -> None:
+    st.session_state["lang"] = st.session_state["lang_choice"]
+    st.session_state["lang_chosen"] = True
+
+
+# "lang" is plain session state, not the widget's own key: a page switch can reset a widget's
+# state, and the language must survive it. The widget is re-pointed at it on every run.
+st.session_state["lang_choice"] = lang
 with st.sidebar:
     st.selectbox(
-        t("app.language", lang), options=list(LANGUAGES), key="lang",
-        format_func=lambda code: LANGUAGES[code],
+        t("app.language", lang), options=list(LANGUAGES), key="lang_choice",
+        format_func=lambda code: LANGUAGES[code], on_change=choose_language,
     )
-lang = current_lang()
 
 pages = [
     st.Page("pages/start.py", title=t("nav.start", lang), icon=":material/home:", default=True),

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 import altair as alt
 import pandas as pd
 
-from loyalty_model.i18n import fmt_percent, t
+from loyalty_model.i18n import fmt_number, fmt_percent, t
 from loyalty_model.model import Model
 from loyalty_model.scoring import sort_by_period
 
 EXAMPLE_INPUTS = {"customers": 2000.0, "arpc": 6000.0, "churn": 0.20, "margin": 0.30,
                   "improvement": 0.02, "complaints": 60.0}
+# Vega formats numbers in the browser's locale: whole numbers with Danish thousands dots
+DANISH_THOUSANDS = "replace(format(datum.value, ',.0f'), regexp(',', 'g'), '.')"
 ICEBERG_COLOURS = {"complaints": "#cfe8ef", "silent": "#2e86ab", "told": "#1b4965"}
 
 
@@ -172,7 +174,8 @@ def survival_chart(inputs: Inputs, lang: str = "en", years: int = 5) -> alt.Char
         .encode(
             x=alt.X("year:O", title=t("business.chart_year", lang), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("customers:Q", title=t("business.chart_customers", lang),
-                    scale=alt.Scale(zero=True)),
+                    scale=alt.Scale(zero=False),  # the gap between the lines is the point
+                    axis=alt.Axis(labelExpr=DANISH_THOUSANDS) if lang == "da" else alt.Axis()),
             color=alt.Color("scenario_name:N", title=None, sort=list(names.values()),
                             scale=alt.Scale(range=["#d1495b", "#00798c"]),
                             legend=alt.Legend(orient="bottom")),
@@ -184,7 +187,7 @@ def survival_chart(inputs: Inputs, lang: str = "en", years: int = 5) -> alt.Char
 
 def iceberg_frame(berg: Iceberg, lang: str) -> pd.DataFrame:
     """Above the waterline what is seen (positive), below it what is not (negative)."""
-    return pd.DataFrame([
+    frame = pd.DataFrame([
         {"part": "complaints", "label": t("business.iceberg_complaints", lang),
          "people": berg.complaints, "signed": berg.complaints},
         {"part": "silent", "label": t("business.iceberg_silent", lang),
@@ -192,6 +195,9 @@ def iceberg_frame(berg: Iceberg, lang: str) -> pd.DataFrame:
         {"part": "told", "label": t("business.iceberg_told", lang),
          "people": berg.told, "signed": -berg.told},
     ])
+    # formatted here, not by Vega: the browser would print 1,560 even in a Danish app
+    frame["people_text"] = frame["people"].map(lambda v: fmt_number(v, lang))
+    return frame
 
 
 def iceberg_chart(berg: Iceberg, lang: str = "en") -> alt.LayerChart:
@@ -207,14 +213,14 @@ def iceberg_chart(berg: Iceberg, lang: str = "en") -> alt.LayerChart:
         color=alt.Color("part:N", legend=None,
                         scale=alt.Scale(domain=list(ICEBERG_COLOURS),
                                         range=list(ICEBERG_COLOURS.values()))),
-        tooltip=["label:N", alt.Tooltip("people:Q", format=",.0f")],
+        tooltip=["label:N", alt.Tooltip("people_text:N", title=t("business.col_value", lang))],
     )
     labels = alt.Chart(frame).mark_text(fontSize=16, fontWeight="bold", dy=-10).encode(
-        x=x, y=alt.Y("signed:Q", scale=y_scale), text=alt.Text("people:Q", format=",.0f"),
+        x=x, y=alt.Y("signed:Q", scale=y_scale), text="people_text:N",
     ).transform_filter("datum.signed >= 0")
     deep = alt.Chart(frame).mark_text(fontSize=16, fontWeight="bold", dy=-14, color="white"
                                       ).encode(
-        x=x, y=alt.Y("signed:Q", scale=y_scale), text=alt.Text("people:Q", format=",.0f"),
+        x=x, y=alt.Y("signed:Q", scale=y_scale), text="people_text:N",
     ).transform_filter("datum.signed < 0")
     water = alt.Chart(pd.DataFrame({"y": [0]}))
     line = water.mark_rule(color="#2e86ab", strokeDash=[6, 4], strokeWidth=2).encode(y="y:Q")

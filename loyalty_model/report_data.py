@@ -134,13 +134,15 @@ def from_workshop(engine: Engine, workshop: storage.Workshop, model: Model,
     lang = lang or workshop.language
     created = workshop.created_at
     history = series_history(engine, workshop, model, lang, settings)
+    if not matrix_shares:
+        stored = storage.load_evidence(engine, workshop.id, "loyalty_matrix") or {}
+        matrix_shares = stored.get("shares")
     return build_report_data(
         storage.ratings_frame(engine, workshop.id), storage.kpis_frame(engine, workshop.id),
         model, lang, title=workshop.name, team=workshop.team,
         on=on or (created.date() if isinstance(created, datetime) else date.today()),
         actions=storage.actions_frame(engine, workshop.id),
-        matrix_shares=matrix_shares or (storage.load_evidence(engine, workshop.id,
-                                                              "loyalty_matrix") or {}).get("shares"),
+        matrix_shares=matrix_shares,
         history=history, settings=settings,
     )
 

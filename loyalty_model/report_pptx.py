@@ -307,13 +307,13 @@ def _layer_slide(deck: _Deck, layer_id: str) -> None:
         (t("report.layer_scores", lang, self=score_text(result.self_score, lang),
            kpi=score_text(result.kpi_score, lang), gap=gap_text(result.gap, lang)),
          16, {"bold": 1, "space": 10}),
-        (layer_reading(result, model, lang), 12, {"space": 8}),
+        (layer_reading(result, model, lang), 13, {"space": 8}),
         (t("report.layer_priority", lang, rank=rank, total=len(model.layers),
-           reason=priority_reason(result, model, assessment, lang)), 12, {"muted": 1}),
+           reason=priority_reason(result, model, assessment, lang)), 13, {"muted": 1}),
     ])
     deck.text(slide, MARGIN + half + Inches(0.4), CONTENT_TOP, half, Inches(2.9), [
         (t("deck.layer_questions", lang), 16, {"bold": 1}),
-        *[(c(lang), 13, {"bullet": 1}) for c in layer.coaching],
+        *[(c(lang), 14, {"bullet": 1}) for c in layer.coaching],
     ])
     chart = layer_spread_chart(data, layer_id)
     top = CONTENT_TOP + Inches(3.0)

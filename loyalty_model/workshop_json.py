@@ -24,6 +24,7 @@ FORMAT = "skab-promoters-workshop"
 VERSION = 1
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PARTICIPANTS = 1000
+EVIDENCE = ("loyalty_matrix",)  # evidence computed from raw exports that travels along
 
 
 class WorkshopFileError(ValueError):
@@ -61,6 +62,8 @@ def export_workshop(engine: Engine, workshop: storage.Workshop) -> dict[str, Any
                  for r in kpis.itertuples(index=False)],
         "actions": [{"action": r.action, "layer": _value(r.layer), "owner": _value(r.owner),
                      "due_date": _value(r.due_date)} for r in actions.itertuples(index=False)],
+        "evidence": {name: payload for name in EVIDENCE
+                     if (payload := storage.load_evidence(engine, workshop.id, name))},
     }
 
 
@@ -103,6 +106,7 @@ def parse_workshop_file(data: bytes, model: Model) -> dict[str, Any]:
         **_check_people_and_ratings(raw.get("participants"), raw.get("ratings"), model),
         "kpis": _check_kpis(raw.get("kpis", []), model),
         "actions": _check_actions(raw.get("actions", []), model),
+        "evidence": _check_evidence(raw.get("evidence", {})),
     }
 
 
@@ -223,6 +227,23 @@ def _check_actions(raw: object, model: Model) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=storage.ACTION_COLUMNS)
 
 
+def _check_evidence(raw: object) -> dict[str, dict]:
+    """Known evidence only, and a loyalty matrix must hold shares between 0 and 1."""
+    if not isinstance(raw, dict):
+        raise WorkshopFileError("'evidence' must be an object")
+    out = {}
+    for name, payload in raw.items():
+        if name not in EVIDENCE:
+            continue  # from a newer version: ignored rather than trusted
+        shares = payload.get("shares") if isinstance(payload, dict) else None
+        if not isinstance(shares, dict) or not all(
+                isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1
+                for v in shares.values()):
+            raise WorkshopFileError(f"evidence.{name} needs shares between 0 and 1")
+        out[name] = payload
+    return out
+
+
 def import_workshop(engine: Engine, data: bytes, model: Model
                     ) -> tuple[storage.Workshop, str]:
     """Create a new workshop from an export; returns it and its new facilitator key."""
@@ -242,10 +263,12 @@ def import_workshop(engine: Engine, data: bytes, model: Model
                      "answered_at": answered} for r in content["ratings"]])
         storage.save_kpis(engine, workshop.id, content["kpis"])
         storage.save_actions(engine, workshop.id, content["actions"])
+        for name, payload in content["evidence"].items():
+            storage.save_evidence(engine, workshop.id, name, payload)
     except Exception:
         with storage.writing(engine) as conn:  # no half-imported workshop left behind
             for table in (storage.ratings, storage.participants, storage.kpi_values,
-                          storage.actions):
+                          storage.actions, storage.evidence):
                 conn.execute(delete(table).where(table.c.workshop_id == workshop.id))
             conn.execute(delete(storage.workshops).where(storage.workshops.c.id == workshop.id))
         raise

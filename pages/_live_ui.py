@@ -22,25 +22,36 @@ def live_view(workshop_id: int) -> live.LiveView:
     return live.live_view(engine(), workshop_id, model())
 
 
-def layer_table(view: live.LiveView, lang: str, with_progress: bool) -> None:
-    """Self-score and spread per layer; for the facilitator also how many finished each layer."""
-    rows = []
-    for layer in view.layers:
-        row = {
-            t("live.col_layer", lang): model().layer(layer.layer).name(lang),
-            t("live.col_score", lang): None if layer.self_score is None
-            else round(layer.self_score),
-            t("live.col_spread", lang): None if layer.spread is None else round(layer.spread),
-        }
-        if with_progress:
-            row[t("live.col_finished", lang)] = f"{layer.finished} / {view.joined}"
-        rows.append(row)
+def layer_table(view: live.LiveView, lang: str) -> None:
+    """The facilitator's table: per layer the score, the disagreement and who has finished."""
+    rows = [{
+        t("live.col_layer", lang): model().layer(layer.layer).name(lang),
+        t("live.col_score", lang): layer.self_score,
+        t("live.col_spread", lang): "–" if layer.spread is None else f"{layer.spread:.0f}",
+        t("live.col_finished", lang): f"{layer.finished} / {view.joined}",
+    } for layer in view.layers]
     st.dataframe(
         pd.DataFrame(rows), hide_index=True, width="stretch",
-        column_config={t("live.col_score", lang): st.column_config.ProgressColumn(
-            t("live.col_score", lang), min_value=0, max_value=100, format="%d",
-            help=t("live.score_help", lang))},
+        column_config={
+            t("live.col_score", lang): st.column_config.ProgressColumn(
+                t("live.col_score", lang), min_value=0, max_value=100, format="%.0f",
+                help=t("live.score_help", lang)),
+            t("live.col_spread", lang): st.column_config.TextColumn(
+                t("live.col_spread", lang), help=t("live.spread_help", lang)),
+        },
     )
+
+
+def layer_bars(view: live.LiveView, lang: str) -> None:
+    """The same scores as bars that read well on a phone."""
+    for layer in view.layers:
+        name = model().layer(layer.layer).name(lang)
+        if layer.self_score is None:
+            st.caption(t("live.layer_unrated", lang, layer=name))
+            continue
+        st.progress(layer.self_score / 100, text=t(
+            "live.layer_bar", lang, layer=name, score=f"{layer.self_score:.0f}",
+            spread=f"{layer.spread or 0:.0f}"))
 
 
 def discussion_points(view: live.LiveView, lang: str, limit: int = 3) -> None:

@@ -40,8 +40,9 @@ with left:
                                 value=defaults["customers"], step=100.0, format="%.0f",
                                 key="bc_customers")
     st.caption(source_of("customers", customers, defaults["customers"]))
-    if "complaints_per_1000" in from_kpis:
-        defaults["complaints"] = round(from_kpis["complaints_per_1000"][0] * customers / 1000)
+    from_rate = round(from_kpis.get("complaints_per_1000", (0.0,))[0] * customers / 1000)
+    if from_rate > 0:  # zero complaints makes no iceberg: keep the example then
+        defaults["complaints"] = from_rate
     arpc = st.number_input(t("business.arpc", lang), min_value=0.0, value=defaults["arpc"],
                            step=100.0, format="%.0f", key="bc_arpc")
     st.caption(source_of("arpc", arpc, defaults["arpc"]))
@@ -61,7 +62,7 @@ with right:
                                  value=float(defaults["complaints"]), step=10.0, format="%.0f",
                                  key="bc_complaints")
     complaints_source = ("complaints_per_1000" if complaints == defaults["complaints"]
-                         and "complaints_per_1000" in from_kpis else "complaints")
+                         and from_rate > 0 else "complaints")
     st.caption(source_of(complaints_source, complaints, defaults["complaints"]))
 
 st.subheader(t("business.assumptions", lang))
@@ -119,34 +120,28 @@ def shown(figure: bc.Figure) -> str:
 
 st.subheader(t("business.retention_heading", lang))
 figures = bc.retention_case(inputs, assumptions, lang)
-chart_column, table_column = st.columns([3, 2])
-with chart_column:
-    st.altair_chart(bc.survival_chart(inputs, lang), width="stretch")
-with table_column:
-    st.dataframe(pd.DataFrame([
-        {t("business.col_figure", lang): t(f.label, lang),
-         t("business.col_value", lang): shown(f),
-         t("business.col_how", lang): t(f.how, lang, **f.how_values)}
-        for f in figures
-    ]), hide_index=True, width="stretch")
+st.altair_chart(bc.survival_chart(inputs, lang), width="stretch")
+st.dataframe(pd.DataFrame([
+    {t("business.col_figure", lang): t(f.label, lang),
+     t("business.col_value", lang): shown(f),
+     t("business.col_how", lang): t(f.how, lang, **f.how_values)}
+    for f in figures
+]), hide_index=True, width="stretch")
 
 st.subheader(t("business.iceberg_heading", lang))
 st.write(t("business.iceberg_intro", lang))
 berg = bc.iceberg(complaints, assumptions)
-chart_column, table_column = st.columns([3, 2])
-with chart_column:
-    st.altair_chart(bc.iceberg_chart(berg, lang), width="stretch")
-with table_column:
-    st.dataframe(pd.DataFrame([
-        {t("business.col_figure", lang): t("business.iceberg_complaints", lang),
-         t("business.col_value", lang): fmt_number(berg.complaints, lang),
-         t("business.col_how", lang): t("business.iceberg_complaints_how", lang)},
-        {t("business.col_figure", lang): t("business.iceberg_silent", lang),
-         t("business.col_value", lang): fmt_number(berg.silent, lang),
-         t("business.col_how", lang): t("business.iceberg_silent_how", lang,
-                                        n=fmt_number(assumptions["silent_per_complaint"], lang))},
-        {t("business.col_figure", lang): t("business.iceberg_told", lang),
-         t("business.col_value", lang): fmt_number(berg.told, lang),
-         t("business.col_how", lang): t("business.iceberg_told_how", lang,
-                                        n=fmt_number(assumptions["unhappy_customer_tells"], lang))},
-    ]), hide_index=True, width="stretch")
+st.altair_chart(bc.iceberg_chart(berg, lang), width="stretch")
+st.dataframe(pd.DataFrame([
+    {t("business.col_figure", lang): t("business.iceberg_complaints", lang),
+     t("business.col_value", lang): fmt_number(berg.complaints, lang),
+     t("business.col_how", lang): t("business.iceberg_complaints_how", lang)},
+    {t("business.col_figure", lang): t("business.iceberg_silent", lang),
+     t("business.col_value", lang): fmt_number(berg.silent, lang),
+     t("business.col_how", lang): t("business.iceberg_silent_how", lang,
+                                    n=fmt_number(assumptions["silent_per_complaint"], lang))},
+    {t("business.col_figure", lang): t("business.iceberg_told", lang),
+     t("business.col_value", lang): fmt_number(berg.told, lang),
+     t("business.col_how", lang): t("business.iceberg_told_how", lang,
+                                    n=fmt_number(assumptions["unhappy_customer_tells"], lang))},
+]), hide_index=True, width="stretch")

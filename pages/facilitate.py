@@ -71,7 +71,7 @@ def live_panel(workshop_id: int) -> None:
         st.info(t("facilitate.nobody_yet", lang))
         return
     st.markdown(f"**{t('facilitate.per_layer', lang)}**")
-    layer_table(view, lang, with_progress=True)
+    layer_table(view, lang)
     st.markdown(f"**{t('live.discussion_heading', lang)}**")
     discussion_points(view, lang)
     if any(s.spread is not None for s in view.assessment.statements):

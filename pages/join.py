@@ -15,7 +15,7 @@ from loyalty_model.access import JoinLimits, SessionGuard
 from loyalty_model.i18n import t
 from pages import _participant as me
 from pages._common import current_lang, engine, model
-from pages._live_ui import ROOM_SECONDS, discussion_points, layer_table, live_view
+from pages._live_ui import ROOM_SECONDS, discussion_points, layer_bars, live_view
 
 DONT_KNOW = 0
 OPTIONS = [1, 2, 3, 4, 5, DONT_KNOW]
@@ -78,6 +78,8 @@ def join(workshop: storage.Workshop, name: str) -> None:
 
 
 def join_form() -> None:
+    if st.session_state.get("facilitator_key"):
+        st.info(t("join.facilitator_note", lang))
     st.write(t("join.intro", lang))
     with st.form("join_by_code"):
         code = st.text_input(t("join.code", lang), key="join_code_input", max_chars=16,
@@ -190,7 +192,7 @@ def room_results(workshop_id: int) -> None:
     view = live_view(workshop_id)
     st.subheader(t("join.room_heading", lang))
     st.caption(t("join.room_caption", lang, n=view.joined))
-    layer_table(view, lang, with_progress=False)
+    layer_bars(view, lang)
     st.markdown(f"**{t('live.discussion_heading', lang)}**")
     discussion_points(view, lang)
 

@@ -28,7 +28,7 @@ h2 { font-size: 2.6rem !important; }
   font-size: 1.6rem !important; }
 </style>
 """
-BIG = {"labelFontSize": 18, "titleFontSize": 20}
+BIG = {"labelFontSize": 18, "titleFontSize": 20, "labelLimit": 400}
 
 lang = current_lang()
 st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)  # static CSS only, see the docstring

@@ -108,7 +108,7 @@ def tickets(rng: np.random.Generator, buyers: np.ndarray) -> pd.DataFrame:
             "customer_id": rng.choice(buyers, n), "opened_at": opened,
             "resolved_at": resolved.where(~open_now), "contacts": contacts,
             "transfers": transfers, "reopened": np.where(reopened, "ja", "nej"),
-            "is_complaint": np.where(rng.random(n) < 0.012, "ja", "nej"),
+            "is_complaint": np.where(rng.random(n) < 0.025, "ja", "nej"),
         }))
     frame = pd.concat(frames, ignore_index=True).sort_values("opened_at", ignore_index=True)
     frame.insert(0, "ticket_id", [f"SAG-{n:05d}" for n in range(1, len(frame) + 1)])

@@ -30,7 +30,7 @@ def wait_idle(page) -> None:  # noqa: ANN001
 
 def choose(page, label: str, option: str) -> None:  # noqa: ANN001
     """Pick an option in the Streamlit selectbox with this label."""
-    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("combobox", name=label, exact=True).click()
     page.get_by_role("option", name=option).click()
     wait_idle(page)
 
@@ -145,5 +145,21 @@ def test_deep_link_without_workshop_shows_no_exception(app_server: AppServer, br
     page.set_default_timeout(TIMEOUT)
     page.goto(f"{app_server.url}/{path}")
     page.get_by_text("No workshop is open in this browser").wait_for()
+    assert_no_exception(page)
+    page.close()
+
+
+def test_language_switch_survives_page_changes(app_server: AppServer, browser) -> None:  # noqa: ANN001
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(app_server.url)
+    wait_idle(page)
+    choose(page, "Language", "Dansk")
+    page.get_by_role("button", name="Start med eksempelvirksomheden").click()
+    page.get_by_role("heading", name="Vurdér lagene").wait_for()
+    page.get_by_role("link", name="Resultater").first.click()
+    page.get_by_role("heading", name="Her skal I sætte ind først").wait_for()
+    page.reload()
+    page.get_by_role("heading", name="Her skal I sætte ind først").wait_for()
     assert_no_exception(page)
     page.close()

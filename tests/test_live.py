@@ -236,12 +236,17 @@ def test_a_token_from_another_workshop_opens_nothing(app_engine: Engine) -> None
 def test_results_reach_participants_only_when_revealed(app_engine: Engine) -> None:
     room = Room(app_engine)
     at = room.join("Kim")
+    for radio in [r for r in at.radio if r.key.startswith("join_rate_")]:
+        radio.set_value(3)
+    at.run()
     assert not [s for s in at.subheader if s.value == "The room's results"]
     storage.set_revealed(app_engine, room.workshop.id, True)
     st.cache_data.clear()
     at.run()
     assert [s for s in at.subheader if s.value == "The room's results"]
-    assert "Kim" not in " ".join(str(df.value) for df in at.dataframe)
+    bars = [e.proto.text for e in at.get("progress")]
+    assert "Product: 50/100 · disagreement 0" in bars
+    assert not any("Kim" in bar for bar in bars) and not at.dataframe
 
 
 def test_wrong_codes_are_rate_limited(app_engine: Engine) -> None:
@@ -275,3 +280,66 @@ def test_the_facilitate_page_needs_the_key(app_engine: Engine) -> None:
     room.key = "not-the-key"
     at = room.facilitator()
     assert not problems(at) and at.info and not at.metric and not at.toggle
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_both_live_pages_render_in_both_languages(app_engine: Engine, model: Model, lang: str
+                                                  ) -> None:
+    room = Room(app_engine, lang=lang)
+    participant = room.join("Kim")
+    storage.set_revealed(app_engine, room.workshop.id, True)
+    rate_layers(app_engine, storage.list_participants(app_engine, room.workshop.id)[0], model,
+                {"product": 2})
+    st.cache_data.clear()
+    participant.run()
+    assert not problems(participant), problems(participant)
+    facilitator = room.facilitator()
+    facilitator.session_state["lang"] = lang
+    facilitator.run()
+    assert not problems(facilitator), problems(facilitator)
+
+
+def test_the_next_workshop_of_the_team_shows_the_trend(app_engine: Engine, model: Model) -> None:
+    room = Room(app_engine)
+    rate_layers(app_engine, storage.add_participant(app_engine, room.workshop.id), model, {})
+    at = room.facilitator()
+    charts_before = len(at.get("vega_lite_chart"))
+    at.text_input(key="follow_up_name").set_value("Next quarter")
+    at.get("form_submit_button")[0].click()
+    at.run()
+    new_code = at.session_state["workshop_code"]
+    assert new_code != room.workshop.code
+    assert any("shown only once" in s.value for s in at.success)
+    new = storage.workshop_by_code(app_engine, new_code)
+    assert new.series == room.workshop.series and new.team == room.workshop.team
+    rate_layers(app_engine, storage.add_participant(app_engine, new.id), model, {"wow": 5})
+    st.cache_data.clear()
+    at.run()
+    assert not problems(at), problems(at)
+    assert len(at.get("vega_lite_chart")) == charts_before + 1  # the spread chart + the trend
+
+
+def _show_configured_url() -> None:
+    import streamlit as st
+
+    from pages._common import configured_database_url
+
+    st.text(str(configured_database_url()))
+
+
+@pytest.mark.parametrize(("secrets", "expected"), [
+    ({}, "None"),
+    ({"database_url": "postgresql://u@h/top"}, "postgresql://u@h/top"),
+    ({"connections": {"skab": {"url": "postgresql://u@h/block"}}}, "postgresql://u@h/block"),
+])
+def test_the_database_can_come_from_streamlit_secrets(monkeypatch: pytest.MonkeyPatch,
+                                                      secrets: dict, expected: str) -> None:
+    monkeypatch.delenv("SKAB_DATABASE_URL", raising=False)
+    at = AppTest.from_function(_show_configured_url)
+    for key, value in secrets.items():
+        at.secrets[key] = value
+    at.run()
+    assert at.text[0].value == expected
+    monkeypatch.setenv("SKAB_DATABASE_URL", "postgresql://u@h/env")  # the environment wins
+    at.run()
+    assert at.text[0].value == "None"

@@ -8,7 +8,6 @@ Screenshots land in test-artifacts/ for a human look.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -41,11 +40,15 @@ def shot(page, name: str) -> None:  # noqa: ANN001
     page.set_viewport_size(size)
 
 
-def join(browser, server: AppServer, code: str, name: str):  # noqa: ANN001, ANN201
+def join(browser, server: AppServer, code: str, name: str,  # noqa: ANN001, ANN201
+         screenshot: str | None = None):
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
     page.goto(f"{server.url}/?join={code}")
+    page.get_by_role("button", name="Join").wait_for()
+    if screenshot:
+        shot(page, screenshot)
     if name:
         page.get_by_role("textbox", name="Your name (optional)").fill(name)
     page.get_by_role("button", name="Join").click()
@@ -90,7 +93,7 @@ def test_a_live_workshop_with_three_participants(app_server: AppServer, browser)
     expect(metric(facilitator, "Joined")).to_have_text("0")
     assert_no_exception(facilitator)
 
-    anna = join(browser, app_server, code, "Anna")
+    anna = join(browser, app_server, code, "Anna", screenshot="participant-join")
     nasty = join(browser, app_server, code, NASTY)
     anonymous = join(browser, app_server, code, "")
     rate(anna, ["5", "4", "5", "4", "5"], 0)
@@ -146,3 +149,26 @@ def test_a_live_workshop_with_three_participants(app_server: AppServer, browser)
     assert workshop.revealed
     engine.dispose()
     facilitator_context.close()
+
+
+def test_links_that_are_the_first_request_after_a_start(app_server: AppServer, browser) -> None:  # noqa: ANN001
+    """Until the entry point has run once in a server process, Streamlit serves a deep link
+    straight from pages/ (its old multipage mode). Even then no link without the facilitator
+    key shows facilitator content."""
+    engine = storage.make_engine(f"sqlite:///{app_server.db_path}")
+    workshop, _ = storage.create_workshop(engine, "Fresh", "Team")
+    me = storage.add_participant(engine, workshop.id, "Kim")
+    engine.dispose()
+    page = browser.new_page(viewport=PHONE)
+    page.set_default_timeout(TIMEOUT)
+    for link in (f"/facilitate?join={workshop.code}&p={me.token}",
+                 f"/facilitate?w={workshop.code}"):
+        page.goto(app_server.url + link)
+        page.get_by_role("heading").first.wait_for()
+        wait_idle(page)
+        assert page.locator("[data-testid='stMetric']").count() == 0
+        assert page.locator("[data-testid='stImage']").count() == 0
+        assert page.locator("[data-testid='stToggle']").count() == 0
+        shown = page.locator("[data-testid='stMain']").inner_text()
+        assert "No workshop is open in this browser" in shown or "Join the workshop" in shown
+    page.close()

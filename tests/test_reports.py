@@ -328,3 +328,16 @@ def test_results_page_offers_every_download(app_workshop) -> None:  # noqa: ANN0
     keys = {button.key for button in at.get("download_button")}
     assert {"takehome_pdf", "takehome_pptx", "takehome_xlsx", "takehome_csv",
             "takehome_json"} <= keys
+
+
+def test_a_stored_workshop_reports_its_matrix_and_plan(engine, model: Model) -> None:  # noqa: ANN001
+    from loyalty_model import storage
+    from loyalty_model.report_data import from_workshop
+
+    workshop, _ = sample.create_sample_workshop(engine, model, "da")
+    storage.save_evidence(engine, workshop.id, "loyalty_matrix", {"shares": SHARES})
+    storage.save_actions(engine, workshop.id, PLAN)
+    data = from_workshop(engine, workshop, model)
+    assert data.lang == "da" and data.title == workshop.name
+    assert "matrix" in [c.key for c in data.charts]
+    assert not data.actions_proposed and list(data.actions["owner"]) == ["Jonas", None]

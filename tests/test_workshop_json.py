@@ -114,3 +114,18 @@ def test_a_bad_file_is_refused_and_changes_nothing(engine: Engine, model: Model,
 def test_garbage_is_refused(engine: Engine, model: Model, content: bytes) -> None:
     with pytest.raises(WorkshopFileError):
         import_workshop(engine, content, model)
+
+
+def test_the_loyalty_matrix_travels_with_the_workshop(engine: Engine, model: Model,
+                                                      workshop: tuple[storage.Workshop, str]
+                                                      ) -> None:
+    original, _ = workshop
+    matrix = {"shares": {"true_loyalty": 0.3, "latent": 0.1, "spurious": 0.4, "none": 0.2},
+              "joined": 120}
+    storage.save_evidence(engine, original.id, "loyalty_matrix", matrix)
+    copy, _ = import_workshop(engine, export_json(engine, original), model)
+    assert storage.load_evidence(engine, copy.id, "loyalty_matrix") == matrix
+    bad = corrupt(engine, original,
+                  lambda d: d["evidence"]["loyalty_matrix"]["shares"].update(latent=7))
+    with pytest.raises(WorkshopFileError, match="between 0 and 1"):
+        import_workshop(engine, bad, model)
