@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from loyalty_model.kpi_file import KpiFileResult, empty_kpis, read_kpi_file
+from loyalty_model.messages import Message, Number, localized
 from loyalty_model.model import Model, load_model
 from loyalty_model.readers import ReadError
 from loyalty_model.scoring import Assessment, ScoringInputError, assess
@@ -33,33 +34,36 @@ def _read_bytes(path: str) -> bytes:
         raise InputError(f"{path}: cannot be read ({error.strerror or error})") from error
 
 
-def read_ratings(path: str) -> pd.DataFrame:
+def read_ratings(path: str, lang: str = "en") -> pd.DataFrame:
     """Ratings file: participant, statement_id, rating (1-5, empty for don't know)."""
     from loyalty_model.readers import read_table
 
     try:
         table = read_table(_read_bytes(path), Path(path).name)
     except ReadError as error:
-        raise InputError(str(error)) from error
+        raise InputError(error.localized(lang)) from error
     frame = table.frame
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     missing = {"participant", "statement_id", "rating"} - set(frame.columns)
     if missing:
-        raise InputError(f"{Path(path).name}: missing column(s) {', '.join(sorted(missing))}; "
-                         "expected participant, statement_id, rating")
+        message = Message("cli.ratings_missing", file=Path(path).name,
+                          columns=", ".join(sorted(missing)))
+        raise InputError(message.localized(lang))
     return frame
 
 
-def read_kpis(path: str | None, model: Model) -> KpiFileResult | None:
+def read_kpis(path: str | None, model: Model, lang: str = "en") -> KpiFileResult | None:
+    """KPI file; the first bad row (and how many more) stops the command, in `lang`."""
     if path is None:
         return None
     try:
         result = read_kpi_file(_read_bytes(path), Path(path).name, model)
     except ReadError as error:
-        raise InputError(str(error)) from error
+        raise InputError(error.localized(lang)) from error
     if result.problems:
-        more = f" (and {result.problem_count - 1} more)" if result.problem_count > 1 else ""
-        raise InputError(f"{result.problems[0]}{more}")
+        rest = result.problem_count - 1
+        more = Message("cli.and_more", n=Number(rest, en_group="")).localized(lang) if rest else ""
+        raise InputError(f"{localized(result.problems[0], lang)}{more}")
     return result
 
 
@@ -193,7 +197,7 @@ def read_actions(path: str | None, model: Model, lang: str) -> pd.DataFrame | No
     try:
         frame = read_table(_read_bytes(path), name).frame
     except ReadError as error:
-        raise InputError(str(error)) from error
+        raise InputError(error.localized(lang)) from error
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     if "action" not in frame.columns:
         raise InputError(t("report_cli.actions_missing", lang, file=name, columns="action"))
@@ -253,8 +257,8 @@ def _render_report(args: argparse.Namespace, model: Model, lang: str, fmt: str) 
             except DeckStyleError as error:
                 raise InputError(t("report_cli.bad_logo", lang, path=args.logo)) from error
         style = DeckStyle(accent=args.accent, logo=logo)
-    ratings = read_ratings(args.ratings)
-    kpis = read_kpis(args.kpis, model)
+    ratings = read_ratings(args.ratings, lang)
+    kpis = read_kpis(args.kpis, model, lang)
     actions = read_actions(args.actions, model, lang)
     try:
         data = build_report_data(
@@ -262,7 +266,7 @@ def _render_report(args: argparse.Namespace, model: Model, lang: str, fmt: str) 
             title=args.title or t("report.default_title", lang),
             team=args.team or t("report.default_team", lang), on=on, actions=actions)
     except ScoringInputError as error:
-        raise InputError(f"{Path(args.ratings).name}: {error}") from error
+        raise InputError(f"{Path(args.ratings).name}: {error.localized(lang)}") from error
     if fmt == "pdf":
         from loyalty_model.report_pdf import ReportFontError, render_pdf
 

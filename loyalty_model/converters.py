@@ -20,6 +20,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from loyalty_model.messages import Message, Number, expectation, expected_text
+
 MAX_PROBLEMS_KEPT = 1000
 """Problems beyond this many are counted but not itemised; nobody reads the 1001st."""
 
@@ -55,14 +57,23 @@ class CellProblem:
     expected: str
     file: str = ""
 
-    def message(self) -> str:
-        """Say what is wrong in one sentence a non-technical user can act on."""
-        row = f"{self.row:,}".replace(",", " ")
-        where = f"{self.file} row {row}, column {self.column}".lstrip()
+    def message(self, lang: str = "en") -> str:
+        """Say what is wrong in one sentence a non-technical user can act on, in `lang`."""
+        return self.as_message().localized(lang)
+
+    def as_message(self) -> Message:
+        """The message as key and parameters; `expected` is English, so its key is looked up."""
+        row = Number(self.row, en_group=" ")
+        where = (
+            Message("cell.where", file=self.file, row=row, column=self.column)
+            if self.file
+            else Message("cell.where_no_file", row=row, column=self.column)
+        )
+        expected = expectation(self.expected)
         if self.value == "":
-            return f"{where}: the cell is empty; expected {self.expected}"
+            return Message("cell.empty", where=where, expected=expected)
         shown = self.value if len(self.value) <= 40 else self.value[:37] + "..."
-        return f"{where}: '{shown}' is not {self.expected}"
+        return Message("cell.bad", where=where, value=shown, expected=expected)
 
     def __str__(self) -> str:
         return self.message()
@@ -120,7 +131,8 @@ def to_number(
         values = pc.cast(cleaned, pa.float64())
     values = pc.if_else(pc.is_finite(values), values, pa.scalar(None, pa.float64()))
     result = pd.Series(values.to_numpy(zero_copy_only=False), index=series.index, name=series.name)
-    return result, _problems(text, values, series, file, column, "a number", first_row)
+    expected = expected_text("number")
+    return result, _problems(text, values, series, file, column, expected, first_row)
 
 
 def to_datetime(
@@ -148,7 +160,8 @@ def to_datetime(
     out = pd.Series(
         result.to_numpy(zero_copy_only=False), index=series.index, name=series.name
     ).astype("datetime64[us]")
-    return out, _problems(text, result, series, file, column, "a date (e.g. 22-11-2026)", first_row)
+    expected = expected_text("date")
+    return out, _problems(text, result, series, file, column, expected, first_row)
 
 
 def _parse_any_layout(text: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -188,7 +201,8 @@ def to_bool(
     known = pc.is_valid(values).to_numpy()
     flags = pc.fill_null(values, False).to_numpy()
     out = pd.Series(pd.arrays.BooleanArray(flags, ~known), index=series.index, name=series.name)
-    return out, _problems(text, values, series, file, column, "yes/no (or ja/nej, 1/0)", first_row)
+    expected = expected_text("bool")
+    return out, _problems(text, values, series, file, column, expected, first_row)
 
 
 def to_text(series: pd.Series) -> pd.Series:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from loyalty_model.mapping import apply_mapping, suggest_mapping
+from loyalty_model.messages import Message, Number, localized
 from loyalty_model.model import KpiSpec, Model
 from loyalty_model.readers import ReadError, read_table, to_number
 from loyalty_model.scoring import normalise_period
@@ -23,7 +24,10 @@ MAX_KPI_FILE_BYTES = 10 * 1024 * 1024  # a year of monthly KPIs is a few kB; 10 
 
 @dataclass
 class KpiFileResult:
-    """The rows that can be used, and what was wrong with the others."""
+    """The rows that can be used, and what was wrong with the others.
+
+    Each problem is a `Message`: English as a string, and `summary(lang=...)` renders Danish.
+    """
 
     file: str
     frame: pd.DataFrame
@@ -38,11 +42,12 @@ class KpiFileResult:
     def problem_count(self) -> int:
         return len(self.problems)
 
-    def summary(self, limit: int = MAX_EXAMPLES) -> list[str]:
+    def summary(self, limit: int = MAX_EXAMPLES, lang: str = "en") -> list[str]:
         """At most `limit` examples plus a count, so 10,000 bad rows don't flood the screen."""
-        shown = self.problems[:limit]
+        shown = [localized(problem, lang) for problem in self.problems[:limit]]
         rest = len(self.problems) - len(shown)
-        return shown + ([f"… and {rest:,} more problems"] if rest > 0 else [])
+        more = Message("kpi.more", n=Number(rest)).localized(lang)
+        return shown + ([more] if rest > 0 else [])
 
 
 def empty_kpis() -> pd.DataFrame:
@@ -67,14 +72,15 @@ def _normalise_name(name: str) -> str:
     return "".join(ch for ch in str(name).lower() if ch.isalnum())
 
 
-def check_range(spec: KpiSpec, value: float) -> str | None:
+def check_range(spec: KpiSpec, value: float) -> Message | None:
     """Why a value cannot be right for this KPI, or None when it can."""
     if spec.min is not None and value < spec.min or spec.max is not None and value > spec.max:
-        low = "" if spec.min is None else f"{spec.min:g}"
-        high = "" if spec.max is None else f"{spec.max:g}"
-        hint = " (write 0.78 or 78%)" if spec.unit == "share" else ""
-        bounds = f"between {low} and {high}" if high else f"at least {low}"
-        return f"{spec.id} must be {bounds}{hint}"
+        low = "" if spec.min is None else Number(spec.min, "g")
+        hint = Message("kpi.share_hint") if spec.unit == "share" else ""
+        if spec.max is None:
+            return Message("kpi.at_least", kpi=spec.id, low=low, hint=hint)
+        high = Number(spec.max, "g")
+        return Message("kpi.between", kpi=spec.id, low=low, high=high, hint=hint)
     return None
 
 
@@ -110,35 +116,33 @@ def parse_kpi_frame(raw: pd.DataFrame, model: Model, *, file: str, decimal: str 
         zip(raw.index, raw["kpi"], raw["period"], values, targets, strict=True)
     ):
         row = int(index) + first_row
-        where = f"{file} row {row:,}"
+        where = {"file": file, "row": Number(row)}
         kpi_id = aliases.get(_normalise_name(name)) if not pd.isna(name) else None
         if kpi_id is None:
-            problems.append(f"{where}, column kpi: '{'' if pd.isna(name) else name}' is not a "
-                            f"known KPI (see the template for the names)")
+            problems.append(Message("kpi.unknown", **where, value=_shown(name)))
             continue
         if row in bad_values or pd.isna(value):
-            shown = raw["value"].iloc[position]
-            problems.append(f"{where}, column value: '{'' if pd.isna(shown) else shown}' "
-                            f"is not a number")
+            shown = _shown(raw["value"].iloc[position])
+            problems.append(Message("kpi.not_number", **where, column="value", value=shown))
             continue
         spec = model.kpis[kpi_id]
         out_of_range = check_range(spec, float(value))
         if out_of_range:
-            problems.append(f"{where}, column value: {value:g} is out of range: {out_of_range}")
+            problems.append(Message("kpi.out_of_range", **where, column="value",
+                                    value=Number(value, "g"), reason=out_of_range))
             continue
         period = None if pd.isna(period_text) else normalise_period(period_text)
         if period is None:
-            shown = "" if pd.isna(period_text) else period_text
-            problems.append(f"{where}, column period: '{shown}' is not a period "
-                            f"(write 2026, 2026-07 or 2026-Q3)")
+            problems.append(Message("kpi.not_period", **where, value=_shown(period_text)))
             continue
         if row in bad_targets:
-            problems.append(f"{where}, column target: '{raw['target'].iloc[position]}' "
-                            f"is not a number")
+            shown = str(raw["target"].iloc[position])
+            problems.append(Message("kpi.not_number", **where, column="target", value=shown))
             continue
-        if not pd.isna(target) and check_range(spec, float(target)):
-            problems.append(f"{where}, column target: {target:g} is out of range: "
-                            f"{check_range(spec, float(target))}")
+        target_out_of_range = None if pd.isna(target) else check_range(spec, float(target))
+        if target_out_of_range:
+            problems.append(Message("kpi.out_of_range", **where, column="target",
+                                    value=Number(target, "g"), reason=target_out_of_range))
             continue
         keep.append({"kpi": kpi_id, "value": float(value), "period": period,
                      "target": float(target) if not pd.isna(target) else float("nan")})
@@ -148,6 +152,11 @@ def parse_kpi_frame(raw: pd.DataFrame, model: Model, *, file: str, decimal: str 
         frame = frame.astype({"kpi": "string", "period": "string", "value": float,
                               "target": float})
     return KpiFileResult(file=file, frame=frame, problems=problems, rows_total=len(raw))
+
+
+def _shown(cell: object) -> str:
+    """A cell as the user typed it; a missing cell is shown as ''."""
+    return "" if pd.isna(cell) else str(cell)
 
 
 def read_kpi_file(data: bytes, filename: str, model: Model,

@@ -24,6 +24,7 @@ from loyalty_model.converters import (
     to_text,
 )
 from loyalty_model.mapping import KINDS, apply_mapping, suggest_mapping
+from loyalty_model.messages import Message, Number, expected_text
 from loyalty_model.readers import Table
 
 COLUMN_TYPES: dict[str, str] = {
@@ -57,15 +58,19 @@ COLUMN_TYPES: dict[str, str] = {
 """How each canonical column is read. A "flag" also accepts a count (2 reopens means reopened)."""
 
 EXPECTED: dict[str, str] = {
-    "id": "an id",
-    "text": "text",
-    "date": "a date (e.g. 22-11-2026)",
-    "number": "a number",
-    "score": "a whole number from 0 to 10",
-    "count": "a number of 0 or more",
-    "flag": "yes/no (or ja/nej, 1/0)",
-    "bool": "yes/no (or ja/nej, 1/0)",
+    kind: expected_text(key)
+    for kind, key in {
+        "id": "id",
+        "text": "text",
+        "date": "date",
+        "number": "number",
+        "score": "score",
+        "count": "count",
+        "flag": "bool",
+        "bool": "bool",
+    }.items()
 }
+"""English "expected ..." phrase per column type; `CellProblem.message(lang)` translates it."""
 
 
 @dataclass
@@ -134,13 +139,14 @@ def load_kind(table: Table, kind: str, mapping: dict[str, str] | None = None) ->
     )
 
 
-def format_problems(loaded: Loaded, limit: int = 5) -> list[str]:
+def format_problems(loaded: Loaded, limit: int = 5, lang: str = "en") -> list[str]:
     """At most `limit` example messages plus a count of the rest, ready to show to the user."""
-    lines = [problem.message() for problem in loaded.problems[:limit]]
+    lines = [problem.message(lang) for problem in loaded.problems[:limit]]
     rest = loaded.problem_count - len(lines)
     if rest > 0:
-        noun = "problem" if rest == 1 else "problems"
-        lines.append(f"… and {rest:,} more {noun} in {loaded.file}".replace(",", " "))
+        key = "problems.more_one" if rest == 1 else "problems.more_many"
+        more = Message(key, n=Number(rest, en_group=" "), file=loaded.file)
+        lines.append(more.localized(lang))
     return lines
 
 
@@ -252,7 +258,7 @@ def _resolved_before_opened(
         return CellProblems()
     where = {"file": table.file, "column": header, "first_row": table.first_row}
     shown = resolved.dt.strftime("%Y-%m-%d %H:%M")
-    return _subset(CellProblems(), invalid, shown, where, "a date on or after the opened date")
+    return _subset(CellProblems(), invalid, shown, where, expected_text("after_opened"))
 
 
 def _row(series: pd.Series, pos: int, first_row: int) -> int:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from loyalty_model.messages import Message
 from loyalty_model.readers import ReadError, Table
 
 SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "data" / "synonyms.toml"
@@ -136,34 +137,24 @@ def apply_mapping(table: Table, kind: str, mapping: dict[str, str] | None = None
     chosen = {source: column for source, column in mapping.items() if column}
     unknown = sorted(set(chosen.values()) - set(spec.columns))
     if unknown:
-        raise ReadError(
-            f"{table.file}: {', '.join(unknown)} is not a column of {kind} files "
-            f"(expected {', '.join(spec.columns)}).",
-            file=table.file,
-        )
+        message = Message("map.unknown_column", file=table.file, columns=", ".join(unknown),
+                          kind=Message(f"kind.{kind}"), expected=", ".join(spec.columns))
+        raise ReadError(message, file=table.file)
     absent = [source for source in chosen if source not in table.frame.columns]
     if absent:
-        raise ReadError(
-            f"{table.file} has no column named {', '.join(repr(a) for a in absent)}; "
-            "check the column mapping.",
-            file=table.file,
-            column=absent[0],
-        )
+        names = ", ".join(repr(a) for a in absent)
+        message = Message("map.no_such_column", file=table.file, names=names)
+        raise ReadError(message, file=table.file, column=absent[0])
     counts = pd.Series(list(chosen.values())).value_counts()
     doubled = sorted(counts[counts > 1].index)
     if doubled:
-        raise ReadError(
-            f"{table.file}: more than one column is mapped to {', '.join(doubled)}; choose one.",
-            file=table.file,
-        )
+        message = Message("map.doubled", file=table.file, columns=", ".join(doubled))
+        raise ReadError(message, file=table.file)
     missing = [column for column in spec.required if column not in chosen.values()]
     if missing:
-        raise ReadError(
-            f"{table.file} has no column for {', '.join(missing)}, which {kind} files need; "
-            "map it to one of the file's columns or add it.",
-            file=table.file,
-            column=missing[0],
-        )
+        message = Message("map.missing_required", file=table.file, columns=", ".join(missing),
+                          kind=Message(f"kind.{kind}"))
+        raise ReadError(message, file=table.file, column=missing[0])
     by_canonical = {column: source for source, column in chosen.items()}
     ordered = [column for column in spec.columns if column in by_canonical]
     frame = table.frame[[by_canonical[column] for column in ordered]]

@@ -57,8 +57,9 @@ class RawKpis:
     matrix: dict | None
     loaded: dict[str, Loaded] = field(default_factory=dict)
 
-    def problems(self, limit: int = 5) -> dict[str, list[str]]:
-        return {kind: format_problems(item, limit) for kind, item in self.loaded.items()
+    def problems(self, limit: int = 5, lang: str = "en") -> dict[str, list[str]]:
+        """Example problems per kind of file, in `lang`; kinds without problems are left out."""
+        return {kind: format_problems(item, limit, lang) for kind, item in self.loaded.items()
                 if item.problem_count}
 
 

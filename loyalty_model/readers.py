@@ -31,6 +31,7 @@ from loyalty_model.converters import (
     to_number,
     to_text,
 )
+from loyalty_model.messages import Message, Number, localized
 
 __all__ = [
     "CellProblem",
@@ -57,7 +58,10 @@ _BLANK = b" \t\r\n\x00\xef\xbb\xbf"
 
 
 class ReadError(ValueError):
-    """A file the user uploaded cannot be read; the message is shown to them as it is."""
+    """A file the user uploaded cannot be read; the message is shown to them as it is.
+
+    `str(error)` is English, for logs and the English CLI; `localized(lang)` is for the user.
+    """
 
     def __init__(
         self, message: str, *, file: str, row: int | None = None, column: str | None = None
@@ -67,6 +71,10 @@ class ReadError(ValueError):
         self.file = file
         self.row = row
         self.column = column
+
+    def localized(self, lang: str = "en") -> str:
+        """The message in `lang`; a plain-string message (not a `Message`) stays as it is."""
+        return localized(self.message, lang)
 
 
 @dataclass(frozen=True)
@@ -97,25 +105,22 @@ class Table:
 
 def read_table(data: bytes, filename: str, *, max_bytes: int = 200 * 1024 * 1024) -> Table:
     """Read CSV or XLSX bytes into a `Table` of string columns, or raise `ReadError`."""
-    file = PurePath(filename).name or filename or "the file"
+    file = PurePath(filename).name or filename or Message("read.the_file")
     if len(data) > max_bytes:
-        raise ReadError(f"{file} is {_mb(len(data))}; the limit is {_mb(max_bytes)}.", file=file)
+        too_large = Message("read.too_large", file=file, size=_mb(len(data)), limit=_mb(max_bytes))
+        raise ReadError(too_large, file=file)
     if not data[:4096].strip(_BLANK) and not data.strip(_BLANK):
-        raise ReadError(f"{file} is empty.", file=file)
+        raise ReadError(Message("read.empty", file=file), file=file)
     suffix = PurePath(filename).suffix.lower()
     if data.startswith(_OLE_MAGIC) or suffix == ".xls":
-        raise ReadError(
-            f"{file} is an old-style or password-protected Excel file; "
-            "save it as .xlsx (without a password) or as CSV and upload it again.",
-            file=file,
-        )
+        raise ReadError(Message("read.old_excel", file=file), file=file)
     if data.startswith(_ZIP_MAGIC) or suffix in {".xlsx", ".xlsm"}:
         return _read_xlsx(data, file)
     return _read_csv(data, file)
 
 
-def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MB"
+def _mb(n: int) -> Number:
+    return Number(n / (1024 * 1024), ".1f")
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -196,10 +201,7 @@ def _reject_binary(sample: str, file: str) -> None:
 
 
 def _not_a_table(file: str) -> ReadError:
-    return ReadError(
-        f"{file} does not look like a CSV or Excel file; export the data as CSV or .xlsx.",
-        file=file,
-    )
+    return ReadError(Message("read.not_a_table", file=file), file=file)
 
 
 def _sniff_separator(sample: str) -> str:
@@ -261,17 +263,15 @@ def _csv_error(data: bytes, separator: str, n_columns: int, file: str, exc: Exce
             ),
         )
     if bad_rows and bad_rows[0] > 0:
-        return ReadError(
-            f"{file} row {bad_rows[0]} has a different number of fields than the header "
-            f"(separator '{_show(separator)}'); check for stray separators or quotes.",
-            file=file,
-            row=bad_rows[0],
-        )
-    return ReadError(f"{file} could not be read as CSV: {_first_line(exc)}.", file=file)
+        row = Number(bad_rows[0], en_group="")
+        message = Message("read.field_count", file=file, row=row, separator=_show(separator))
+        return ReadError(message, file=file, row=bad_rows[0])
+    # pyarrow's own wording is English in every language; it is a clue, not a sentence.
+    return ReadError(Message("read.not_csv", file=file, reason=_first_line(exc)), file=file)
 
 
 def _show(separator: str) -> str:
-    return "tab" if separator == "\t" else separator
+    return Message("read.tab") if separator == "\t" else separator
 
 
 def _first_line(exc: Exception) -> str:
@@ -288,11 +288,7 @@ def _read_xlsx(data: bytes, file: str) -> Table:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zipfile, zlib, XML and openpyxl each raise their own errors
-        raise ReadError(
-            f"{file} could not be opened as an Excel workbook; it may be damaged or not "
-            "really .xlsx — try saving it again from Excel or export it as CSV.",
-            file=file,
-        ) from exc
+        raise ReadError(Message("read.xlsx_unopenable", file=file), file=file) from exc
     try:
         for sheet in workbook.worksheets:
             rows = _sheet_rows(sheet)
@@ -300,15 +296,11 @@ def _read_xlsx(data: bytes, file: str) -> Table:
                 header_row, header, body = rows
                 break
         else:
-            raise ReadError(f"{file} is empty.", file=file)
+            raise ReadError(Message("read.empty", file=file), file=file)
     except ReadError:
         raise
     except Exception as exc:  # openpyxl raises many types on malformed sheet XML
-        raise ReadError(
-            f"{file} could not be read as an Excel workbook; it may be damaged — try saving "
-            "it again from Excel or export it as CSV.",
-            file=file,
-        ) from exc
+        raise ReadError(Message("read.xlsx_damaged", file=file), file=file) from exc
     finally:
         workbook.close()
     names = _column_names(header)
@@ -319,7 +311,7 @@ def _read_xlsx(data: bytes, file: str) -> Table:
     )
     frame = _tidy(frame)
     if frame.empty:
-        raise ReadError(f"{file} has a header but no data rows.", file=file)
+        raise ReadError(Message("read.header_only", file=file), file=file)
     decimal = _sniff_decimal(frame, None)
     return Table(frame, Dialect("xlsx", None, decimal, None), file, header_row=header_row)
 
@@ -377,13 +369,13 @@ def _cell_text(value: object) -> str | None:
 def _frame_from_rows(table: pa.Table, file: str) -> pd.DataFrame:
     """Use the first parsed row as the header and the rest as string data."""
     if table.num_rows == 0:
-        raise ReadError(f"{file} is empty.", file=file)
+        raise ReadError(Message("read.empty", file=file), file=file)
     header = [table.column(i)[0].as_py() for i in range(table.num_columns)]
     body = table.slice(1).rename_columns(_column_names(header))
     frame = body.to_pandas(types_mapper=_as_str, self_destruct=True)
     frame = _tidy(frame)
     if frame.empty:
-        raise ReadError(f"{file} has a header but no data rows.", file=file)
+        raise ReadError(Message("read.header_only", file=file), file=file)
     return frame
 
 

@@ -13,13 +13,20 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from loyalty_model.messages import Message, Number, localized
 from loyalty_model.model import KpiSpec, Model, ScoringSettings
 
 STATUSES = ("blind_spot", "hidden_strength", "aligned", "no_evidence")
 
 
 class ScoringInputError(ValueError):
-    """Ratings or KPI values that cannot be scored; the message is for the user."""
+    """Ratings or KPI values that cannot be scored; the message is for the user.
+
+    `str(error)` is English, for logs and the English CLI; `localized(lang)` is for the user.
+    """
+
+    def localized(self, lang: str = "en") -> str:
+        return localized(self.args[0], lang) if self.args else ""
 
 
 @dataclass(frozen=True)
@@ -112,8 +119,8 @@ def validate_ratings(ratings: pd.DataFrame, model: Model) -> pd.DataFrame:
     """
     missing = {"participant", "statement_id", "rating"} - set(ratings.columns)
     if missing:
-        raise ScoringInputError(f"ratings need the columns participant, statement_id, rating; "
-                                f"missing {', '.join(sorted(missing))}")
+        raise ScoringInputError(Message("ratings.missing_columns",
+                                        columns=", ".join(sorted(missing))))
     frame = ratings[["participant", "statement_id", "rating"]].copy()
     frame["participant"] = frame["participant"].astype("string").str.strip()
     frame["statement_id"] = frame["statement_id"].astype("string").str.strip()
@@ -123,25 +130,22 @@ def validate_ratings(ratings: pd.DataFrame, model: Model) -> pd.DataFrame:
     for position, (participant, statement_id, text, number) in enumerate(
         zip(frame["participant"], frame["statement_id"], raw, numeric, strict=True)
     ):
-        row = position + 2  # as seen in a spreadsheet: header is row 1
+        row = Number(position + 2, en_group="")  # as in a spreadsheet: header is row 1
         if pd.isna(participant) or not participant:
-            raise ScoringInputError(f"row {row}: participant is empty")
+            raise ScoringInputError(Message("ratings.participant_empty", row=row))
         if statement_id not in known:
-            raise ScoringInputError(f"row {row}: unknown statement_id '{statement_id}'")
+            raise ScoringInputError(Message("ratings.unknown_statement", row=row,
+                                            statement=statement_id))
         if pd.isna(text):
             continue
         if pd.isna(number) or number not in (1, 2, 3, 4, 5):
-            raise ScoringInputError(
-                f"row {row}: rating '{text}' must be 1-5, or empty for don't know"
-            )
+            raise ScoringInputError(Message("ratings.bad_rating", row=row, value=text))
     frame["rating"] = numeric.astype(float)
     if frame.duplicated(["participant", "statement_id"]).any():
         dup = frame[frame.duplicated(["participant", "statement_id"])].iloc[0]
-        raise ScoringInputError(
-            f"{dup['participant']} rated {dup['statement_id']} more than once"
-        )
+        raise ScoringInputError(Message("ratings.duplicate", participant=dup["participant"],
+                                        statement=dup["statement_id"]))
     return frame
-
 
 def score_statements(ratings: pd.DataFrame, model: Model, settings: ScoringSettings
                      ) -> tuple[StatementResult, ...]:

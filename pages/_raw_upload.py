@@ -73,7 +73,7 @@ def _mapping_form(index: int, table: Table, lang: str) -> tuple[str, dict[str, s
 
 
 def _show_result(result: RawKpis, lang: str) -> None:
-    for kind, lines in result.problems().items():
+    for kind, lines in result.problems(lang=lang).items():
         loaded = result.loaded[kind]
         st.warning(t("raw.problems", lang, file=loaded.file, bad=loaded.problem_count,
                      ok=loaded.rows_ok, total=loaded.rows_total))
@@ -112,7 +112,7 @@ def render(workshop: storage.Workshop, current: pd.DataFrame, lang: str) -> None
             try:
                 table = _read(data, name)
             except ReadError as error:
-                st.error(t("kpis.unreadable", lang, message=str(error)))
+                st.error(t("kpis.unreadable", lang, message=error.localized(lang).rstrip(".")))
                 continue
             kind, mapping = _mapping_form(index, table, lang)
         if kind in confirmed:
@@ -126,7 +126,7 @@ def render(workshop: storage.Workshop, current: pd.DataFrame, lang: str) -> None
         try:
             result = _compute(tuple(keys), confirmed)
         except ReadError as error:
-            st.error(str(error))
+            st.error(error.localized(lang))
             return
         for kind, (table, mapping) in confirmed.items():
             signature = propose(table, kind=kind).signature

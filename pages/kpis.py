@@ -32,12 +32,12 @@ with upload_tab:
         try:
             result = read_kpi_file(uploaded.getvalue(), uploaded.name, model())
         except ReadError as error:
-            st.error(t("kpis.unreadable", lang, message=str(error)))
+            st.error(t("kpis.unreadable", lang, message=error.localized(lang).rstrip(".")))
         else:
             if result.problems:
                 st.warning(t("kpis.problems", lang, bad=result.problem_count,
                              total=result.rows_total, file=result.file))
-                for line in result.summary():
+                for line in result.summary(lang=lang):
                     st.text(line)
             if result.rows_ok:
                 st.dataframe(result.frame.head(20), hide_index=True)
@@ -73,7 +73,7 @@ with manual_tab:
         result = parse_kpi_frame(as_text, model(), file=t("kpis.manual_file", lang))
         if result.problems:
             st.error(t("kpis.manual_problems", lang))
-            for line in result.summary():
+            for line in result.summary(lang=lang):
                 st.text(line)
         else:
             storage.save_kpis(engine(), workshop.id, result.frame)

@@ -96,7 +96,8 @@ def test_a_bad_ratings_file_exits_2(capsys: pytest.CaptureFixture[str], tmp_path
     ratings.write_text("participant,statement_id,rating\nA,product.primary_need,9\n")
     code, _, err = run(capsys, "report", "--ratings", str(ratings), "--lang", "da",
                        "--out", str(tmp_path / "x.pdf"))
-    assert code == 2 and err.startswith("fejl: ") and "must be 1-5" in err
+    # --lang da now reaches the scoring message too (it was English before).
+    assert code == 2 and err.startswith("fejl: ") and "rating '9' skal være 1-5" in err
     code, _, err = run(capsys, "report", "--ratings", str(tmp_path / "missing.csv"),
                        "--out", str(tmp_path / "x.pdf"))
     assert code == 2 and "cannot be read" in err

@@ -127,13 +127,21 @@ def test_refresh_keeps_workshop_and_answers(app_server: AppServer, browser) -> N
     page.goto(app_server.url)
     page.get_by_role("button", name="Start with the sample company").click()
     page.get_by_text("25 of 25 statements answered").wait_for()
+    wait_idle(page)
     groups = page.locator("[data-testid='stRadio']")
     groups.nth(0).get_by_text("1", exact=True).click()
-    wait_idle(page)
+    engine = storage.make_engine(f"sqlite:///{app_server.db_path}")
+    workshop = storage.workshop_by_code(engine, re.search(r"w=([A-Z0-9]+)", page.url).group(1))
+    mette = storage.list_participants(engine, workshop.id)[0]
+    for _ in range(100):  # the answer is saved by the server, not kept in the browser
+        if storage.participant_answers(engine, mette.id)["product.primary_need"] == 1:
+            break
+        page.wait_for_timeout(100)
+    assert storage.participant_answers(engine, mette.id)["product.primary_need"] == 1
     page.reload()
     page.get_by_text("25 of 25 statements answered").wait_for()
     checked = groups.nth(0).locator("input[type='radio']:checked")
-    assert checked.count() == 1
+    expect(checked).to_have_count(1)
     assert checked.evaluate("el => el.closest('label').innerText").strip() == "1"
     page.close()
 

@@ -164,11 +164,10 @@ def test_links_that_are_the_first_request_after_a_start(app_server: AppServer, b
     for link in (f"/facilitate?join={workshop.code}&p={me.token}",
                  f"/facilitate?w={workshop.code}"):
         page.goto(app_server.url + link)
-        page.get_by_role("heading").first.wait_for()
+        page.get_by_text("No workshop is open in this browser").or_(
+            page.get_by_role("heading", name="Join the workshop")).first.wait_for()
         wait_idle(page)
         assert page.locator("[data-testid='stMetric']").count() == 0
         assert page.locator("[data-testid='stImage']").count() == 0
         assert page.locator("[data-testid='stToggle']").count() == 0
-        shown = page.locator("[data-testid='stMain']").inner_text()
-        assert "No workshop is open in this browser" in shown or "Join the workshop" in shown
     page.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from loyalty_model import storage
 from loyalty_model.sample import SAMPLE_DIR
@@ -35,7 +36,7 @@ def test_upload_exports_confirm_mapping_and_see_matrix(app_server: AppServer, br
     wait_idle(page)
     assert_no_exception(page)
     # kinds and columns were recognised from the Danish and English headers
-    assert page.get_by_role("combobox", name="What is in this file?").count() == 4
+    expect(page.get_by_role("combobox", name="What is in this file?")).to_have_count(4)
     assert page.get_by_role("combobox", name="amount *").input_value() == "Beløb"
     assert page.get_by_role("combobox", name="opened_at *").input_value() == "Oprettet"
 
