@@ -11,8 +11,8 @@ workshop get the participant page only: no navigation, no other page reachable b
 import streamlit as st
 
 from loyalty_model.i18n import LANGUAGES, t
-from pages import _participant as participant
-from pages._common import current_lang, keep_url_state, restore_url_state
+from views import _participant as participant
+from views._common import current_lang, keep_url_state, restore_url_state
 
 participant_visit = participant.is_participant_visit()
 st.set_page_config(page_title="Skab promoters", page_icon="⭐",
@@ -42,26 +42,26 @@ with st.sidebar:
     )
 
 pages = [
-    st.Page("pages/start.py", title=t("nav.start", lang), icon=":material/home:", default=True),
-    st.Page("pages/assess.py", title=t("nav.assess", lang), icon=":material/edit_note:",
+    st.Page("views/start.py", title=t("nav.start", lang), icon=":material/home:", default=True),
+    st.Page("views/assess.py", title=t("nav.assess", lang), icon=":material/edit_note:",
             url_path="assess"),
-    st.Page("pages/kpis.py", title=t("nav.kpis", lang), icon=":material/monitoring:",
+    st.Page("views/kpis.py", title=t("nav.kpis", lang), icon=":material/monitoring:",
             url_path="kpis"),
-    st.Page("pages/results.py", title=t("nav.results", lang), icon=":material/target:",
+    st.Page("views/results.py", title=t("nav.results", lang), icon=":material/target:",
             url_path="results"),
-    st.Page("pages/actions.py", title=t("nav.actions", lang), icon=":material/task_alt:",
+    st.Page("views/actions.py", title=t("nav.actions", lang), icon=":material/task_alt:",
             url_path="actions"),
-    st.Page("pages/business_case.py", title=t("business.nav", lang), icon=":material/savings:",
+    st.Page("views/business_case.py", title=t("business.nav", lang), icon=":material/savings:",
             url_path="business-case"),
-    st.Page("pages/presenter.py", title=t("presenter.nav", lang), icon=":material/slideshow:",
+    st.Page("views/presenter.py", title=t("presenter.nav", lang), icon=":material/slideshow:",
             url_path="present"),
-    st.Page("pages/facilitate.py", title=t("facilitate.nav", lang), icon=":material/co_present:",
+    st.Page("views/facilitate.py", title=t("facilitate.nav", lang), icon=":material/co_present:",
             url_path="facilitate"),
-    st.Page("pages/join.py", title=t("join.nav", lang), icon=":material/how_to_reg:",
+    st.Page("views/join.py", title=t("join.nav", lang), icon=":material/how_to_reg:",
             url_path="join"),
 ]
 if participant_visit:
-    page = st.navigation([st.Page("pages/join.py", title=t("join.nav", lang),
+    page = st.navigation([st.Page("views/join.py", title=t("join.nav", lang),
                                   icon=":material/how_to_reg:", default=True)],
                          position="hidden")
     participant.keep_url()

@@ -104,7 +104,7 @@ def test_the_page_renders_without_a_workshop(lang: str, tmp_path: Path,
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.session_state["lang"] = lang
     at.run()
-    at.switch_page("pages/business_case.py").run()
+    at.switch_page("views/business_case.py").run()
     assert not at.exception, at.exception[0].value
     assert len(at.get("vega_lite_chart")) == 2
     at.number_input(key="bc_churn").set_value(1.0).run()  # below the 2-point improvement

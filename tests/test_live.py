@@ -155,7 +155,7 @@ class Room:
         at.session_state["workshop_code"] = self.workshop.code
         at.session_state["facilitator_key"] = self.key
         at.run()
-        return at.switch_page("pages/facilitate.py").run()
+        return at.switch_page("views/facilitate.py").run()
 
 
 def problems(at: AppTest) -> list[str]:
@@ -322,7 +322,7 @@ def test_the_next_workshop_of_the_team_shows_the_trend(app_engine: Engine, model
 def _show_configured_url() -> None:
     import streamlit as st
 
-    from pages._common import configured_database_url
+    from views._common import configured_database_url
 
     st.text(str(configured_database_url()))
 

@@ -152,22 +152,28 @@ def test_a_live_workshop_with_three_participants(app_server: AppServer, browser)
 
 
 def test_links_that_are_the_first_request_after_a_start(app_server: AppServer, browser) -> None:  # noqa: ANN001
-    """Until the entry point has run once in a server process, Streamlit serves a deep link
-    straight from pages/ (its old multipage mode). Even then no link without the facilitator
-    key shows facilitator content."""
+    """A deep link opened before anyone visited the root still runs through app.py: the
+    facilitator's own link shows the live view, and links without the key show none of it."""
     engine = storage.make_engine(f"sqlite:///{app_server.db_path}")
-    workshop, _ = storage.create_workshop(engine, "Fresh", "Team")
+    workshop, key = storage.create_workshop(engine, "Fresh", "Team")
     me = storage.add_participant(engine, workshop.id, "Kim")
     engine.dispose()
     page = browser.new_page(viewport=PHONE)
     page.set_default_timeout(TIMEOUT)
+    page.goto(f"{app_server.url}/facilitate?w={workshop.code}&k={key}")
+    page.get_by_role("heading", name="Run the workshop live").wait_for()
+    page.locator("[data-testid='stMetric']").first.wait_for()
+    assert_no_exception(page)
     for link in (f"/facilitate?join={workshop.code}&p={me.token}",
                  f"/facilitate?w={workshop.code}"):
-        page.goto(app_server.url + link)
-        page.get_by_text("No workshop is open in this browser").or_(
-            page.get_by_role("heading", name="Join the workshop")).first.wait_for()
-        wait_idle(page)
-        assert page.locator("[data-testid='stMetric']").count() == 0
-        assert page.locator("[data-testid='stImage']").count() == 0
-        assert page.locator("[data-testid='stToggle']").count() == 0
+        fresh = browser.new_page(viewport=PHONE)
+        fresh.set_default_timeout(TIMEOUT)
+        fresh.goto(app_server.url + link)
+        fresh.get_by_text("No workshop is open in this browser").or_(
+            fresh.get_by_role("heading", name="Join the workshop")).first.wait_for()
+        wait_idle(fresh)
+        assert fresh.locator("[data-testid='stMetric']").count() == 0
+        assert fresh.locator("[data-testid='stImage']").count() == 0
+        assert fresh.locator("[data-testid='stToggle']").count() == 0
+        fresh.close()
     page.close()

@@ -14,8 +14,8 @@ from loyalty_model import sample, storage
 from loyalty_model.model import load_model
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["pages/start.py", "pages/assess.py", "pages/kpis.py", "pages/results.py",
-         "pages/actions.py"]
+PAGES = ["views/start.py", "views/assess.py", "views/kpis.py", "views/results.py",
+         "views/actions.py"]
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def test_page_without_a_workshop(app_db: Path, page: str, lang: str) -> None:
     at.run()
     at.switch_page(page).run()
     assert not at.exception, at.exception[0].value
-    if page != "pages/start.py":
+    if page != "views/start.py":
         assert at.info, "a page without a workshop points the user to the start page"
 
 
@@ -82,7 +82,7 @@ def test_a_wrong_facilitator_key_opens_nothing(sample_workshop: tuple[storage.Wo
                                                ) -> None:
     at = app("en", (sample_workshop[0], "not-the-key"))
     at.run()
-    at.switch_page("pages/results.py").run()
+    at.switch_page("views/results.py").run()
     assert not at.exception
     assert at.info and not at.get("vega_lite_chart")
 
@@ -90,7 +90,7 @@ def test_a_wrong_facilitator_key_opens_nothing(sample_workshop: tuple[storage.Wo
 def test_results_show_the_sample_story(sample_workshop: tuple[storage.Workshop, str]) -> None:
     at = app("en", sample_workshop)
     at.run()
-    at.switch_page("pages/results.py").run()
+    at.switch_page("views/results.py").run()
     text = " ".join(m.value for m in at.markdown)
     assert "1. Delivery** · Blind spot" in text
     assert "Fault correction** · Hidden strength" in text
@@ -111,7 +111,7 @@ def test_sample_button_opens_a_fresh_copy(app_db: Path) -> None:
 
 
 def test_uploads_are_parsed_once_per_content(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pages import _raw_upload as raw
+    from views import _raw_upload as raw
 
     calls: list[str] = []
     real = raw.read_table
@@ -130,7 +130,7 @@ def test_uploads_are_parsed_once_per_content(monkeypatch: pytest.MonkeyPatch) ->
 def test_changing_a_result_setting_reads_and_computes_no_file(
         sample_workshop: tuple[storage.Workshop, str], monkeypatch: pytest.MonkeyPatch) -> None:
     from loyalty_model import raw_kpis, readers
-    from pages import _raw_upload as raw
+    from views import _raw_upload as raw
 
     def forbidden(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the results page must not re-read or recompute files")
@@ -140,7 +140,7 @@ def test_changing_a_result_setting_reads_and_computes_no_file(
         monkeypatch.setattr(target, name, forbidden)
     at = app("en", sample_workshop)
     at.run()
-    at.switch_page("pages/results.py").run()
+    at.switch_page("views/results.py").run()
     at.slider(key="set_gap").set_value(30).run()
     at.slider(key="set_weak").set_value(40).run()
     assert not errors(at), errors(at)

@@ -307,7 +307,7 @@ def open_page(page: str, workshop, lang: str = "en"):  # noqa: ANN001, ANN201
 
 def test_presenter_steps_through_one_chart_at_a_time(app_workshop) -> None:  # noqa: ANN001
     lang = "da"
-    at = open_page("pages/presenter.py", app_workshop, lang)
+    at = open_page("views/presenter.py", app_workshop, lang)
     assert at.title[0].value == t("presenter.priorities", lang)
     styles = [m.value for m in at.markdown if "<style>" in m.value]
     assert styles and "stSidebar" in styles[0] and "{" in styles[0]
@@ -324,7 +324,7 @@ def test_presenter_steps_through_one_chart_at_a_time(app_workshop) -> None:  # n
 
 
 def test_results_page_offers_every_download(app_workshop) -> None:  # noqa: ANN001
-    at = open_page("pages/results.py", app_workshop, "da")
+    at = open_page("views/results.py", app_workshop, "da")
     keys = {button.key for button in at.get("download_button")}
     assert {"takehome_pdf", "takehome_pptx", "takehome_xlsx", "takehome_csv",
             "takehome_json"} <= keys

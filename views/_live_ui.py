@@ -11,7 +11,7 @@ import streamlit as st
 
 from loyalty_model import live
 from loyalty_model.i18n import t
-from pages._common import engine, model
+from views._common import engine, model
 
 LIVE_SECONDS = 3  # the facilitator's view refreshes itself this often
 ROOM_SECONDS = 5  # a participant's page checks this often whether results are revealed

@@ -11,7 +11,7 @@ from loyalty_model.i18n import t
 from loyalty_model.reading import summary
 from loyalty_model.report_data import from_workshop
 from loyalty_model.scoring import ScoringInputError
-from pages._common import current_lang, engine, model, require_workshop
+from views._common import current_lang, engine, model, require_workshop
 
 PROJECTOR_CSS = """
 <style>
@@ -41,7 +41,7 @@ except ScoringInputError:
 if data is None or (not data.assessment.kpis
                     and all(s.mean is None for s in data.assessment.statements)):
     st.info(t("presenter.nothing", lang))
-    st.page_link("pages/results.py", label=t("presenter.back", lang), icon=":material/target:")
+    st.page_link("views/results.py", label=t("presenter.back", lang), icon=":material/target:")
     st.stop()
 
 slides = ["priorities", *data.charts]
@@ -72,4 +72,4 @@ with following:
                  disabled=position == len(slides) - 1, width="stretch", shortcut="PageDown"):
         st.session_state["presenter_slide"] = position + 1
         st.rerun()
-st.page_link("pages/results.py", label=t("presenter.back", lang), icon=":material/target:")
+st.page_link("views/results.py", label=t("presenter.back", lang), icon=":material/target:")

@@ -13,8 +13,8 @@ import streamlit as st
 
 from loyalty_model import charts, live, storage
 from loyalty_model.i18n import t
-from pages._common import current_lang, engine, model, open_workshop, require_workshop
-from pages._live_ui import LIVE_SECONDS, discussion_points, layer_table, live_view
+from views._common import current_lang, engine, model, open_workshop, require_workshop
+from views._live_ui import LIVE_SECONDS, discussion_points, layer_table, live_view
 
 lang = current_lang()
 st.title(t("facilitate.title", lang))

@@ -6,7 +6,7 @@ import streamlit as st
 from loyalty_model import business_case as bc
 from loyalty_model import storage
 from loyalty_model.i18n import fmt_number, fmt_percent, t
-from pages._common import current_lang, current_workshop, engine, model
+from views._common import current_lang, current_workshop, engine, model
 
 lang = current_lang()
 st.title(t("business.title", lang))

@@ -10,7 +10,7 @@ from loyalty_model.exports import actions_csv
 from loyalty_model.i18n import t
 from loyalty_model.reading import proposed_actions
 from loyalty_model.scoring import assess
-from pages._common import current_lang, engine, model, require_workshop
+from views._common import current_lang, engine, model, require_workshop
 
 lang = current_lang()
 st.title(t("actions.title", lang))

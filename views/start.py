@@ -4,7 +4,7 @@ import streamlit as st
 
 from loyalty_model import sample, storage
 from loyalty_model.i18n import LANGUAGES, t
-from pages._common import current_lang, current_workshop, engine, model, open_workshop
+from views._common import current_lang, current_workshop, engine, model, open_workshop
 
 lang = current_lang()
 st.title(t("start.title", lang))
@@ -18,7 +18,7 @@ with st.expander(t("start.model_heading", lang), expanded=False):
 open_now = current_workshop()
 if open_now is not None:
     st.success(t("start.open_workshop", lang, name=open_now.name, code=open_now.code))
-    st.page_link("pages/assess.py", label=t("start.continue", lang), icon=":material/edit_note:")
+    st.page_link("views/assess.py", label=t("start.continue", lang), icon=":material/edit_note:")
 
 left, right = st.columns(2)
 with left:
@@ -27,7 +27,7 @@ with left:
     if st.button(t("start.sample_button", lang), type="primary", key="start_sample"):
         workshop, key = sample.create_sample_workshop(engine(), model(), lang)
         open_workshop(workshop, key)
-        st.switch_page("pages/assess.py")
+        st.switch_page("views/assess.py")
 
 with right:
     st.subheader(t("start.own_heading", lang))
@@ -46,7 +46,7 @@ with right:
             workshop, key = storage.create_workshop(engine(), name, team, workshop_lang)
             open_workshop(workshop, key)
             st.session_state["facilitator_key_new"] = True  # facilitate shows the key, once
-            st.switch_page("pages/facilitate.py")
+            st.switch_page("views/facilitate.py")
 
 # --- Import a workshop exported as JSON on another machine ---------------------------------------
 import re  # noqa: E402
@@ -66,4 +66,4 @@ with st.expander(t("json_import.heading", lang)):
         else:
             open_workshop(imported, imported_key)
             st.session_state["facilitator_key_new"] = True  # facilitate shows the key, once
-            st.switch_page("pages/facilitate.py")
+            st.switch_page("views/facilitate.py")

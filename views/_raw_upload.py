@@ -17,7 +17,7 @@ from loyalty_model.kpi_file import merge_kpis
 from loyalty_model.raw_intake import RawKpis, compute, kind_columns, propose
 from loyalty_model.readers import ReadError, Table, read_table
 from loyalty_model.sample import SAMPLE_DIR
-from pages._common import engine, model
+from views._common import engine, model
 
 RAW_KINDS = ("surveys", "orders", "tickets", "customers")
 UNMAPPED = ""

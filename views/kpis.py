@@ -8,8 +8,8 @@ from loyalty_model.i18n import fmt_kpi_value, t
 from loyalty_model.kpi_file import ReadError, merge_kpis, parse_kpi_frame, read_kpi_file
 from loyalty_model.model import DATA_DIR
 from loyalty_model.scoring import score_kpis
-from pages import _raw_upload as raw_upload
-from pages._common import current_lang, engine, model, require_workshop
+from views import _raw_upload as raw_upload
+from views._common import current_lang, engine, model, require_workshop
 
 lang = current_lang()
 st.title(t("kpis.title", lang))
@@ -104,4 +104,4 @@ else:
         for spec in model().kpis.values():
             st.markdown(f"**{spec.name(lang)}** (`{spec.id}`): {spec.definition(lang)}  \n"
                         f"_{spec.source}{f', {spec.year}' if spec.year else ''}_")
-st.page_link("pages/results.py", label=t("kpis.to_results", lang), icon=":material/target:")
+st.page_link("views/results.py", label=t("kpis.to_results", lang), icon=":material/target:")

@@ -13,9 +13,9 @@ from sqlalchemy.exc import NoResultFound, SQLAlchemyError
 from loyalty_model import storage
 from loyalty_model.access import JoinLimits, SessionGuard
 from loyalty_model.i18n import t
-from pages import _participant as me
-from pages._common import current_lang, engine, model
-from pages._live_ui import ROOM_SECONDS, discussion_points, layer_bars, live_view
+from views import _participant as me
+from views._common import current_lang, engine, model
+from views._live_ui import ROOM_SECONDS, discussion_points, layer_bars, live_view
 
 DONT_KNOW = 0
 OPTIONS = [1, 2, 3, 4, 5, DONT_KNOW]

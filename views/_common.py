@@ -93,7 +93,7 @@ def require_workshop(lang: str) -> Workshop:
     workshop = current_workshop()
     if workshop is None:
         st.info(t("common.no_workshop", lang))
-        st.page_link("pages/start.py", label=t("common.go_start", lang), icon=":material/home:")
+        st.page_link("views/start.py", label=t("common.go_start", lang), icon=":material/home:")
         st.stop()
     st.caption(t("common.workshop_caption", lang, name=workshop.name, team=workshop.team,
                  code=workshop.code))

@@ -8,7 +8,7 @@ import streamlit as st
 
 from loyalty_model import storage
 from loyalty_model.i18n import t
-from pages._common import current_lang, engine, model, require_workshop
+from views._common import current_lang, engine, model, require_workshop
 
 DONT_KNOW = 0
 OPTIONS = [1, 2, 3, 4, 5, DONT_KNOW]
@@ -131,4 +131,4 @@ with forward:
         st.button(t("assess.next", lang, name=layers[step + 1].name(lang)), type="primary",
                   key="next_layer", on_click=go_to, args=(step + 1,))
     else:
-        st.page_link("pages/kpis.py", label=t("assess.to_kpis", lang), icon=":material/monitoring:")
+        st.page_link("views/kpis.py", label=t("assess.to_kpis", lang), icon=":material/monitoring:")

@@ -6,7 +6,7 @@ from loyalty_model import charts, storage
 from loyalty_model.i18n import fmt_percent, t
 from loyalty_model.reading import layer_reading, priority_reason
 from loyalty_model.scoring import assess, kpi_trend, layer_kpi_trend, with_settings
-from pages._common import current_lang, engine, model, require_workshop
+from views._common import current_lang, engine, model, require_workshop
 
 lang = current_lang()
 st.title(t("results.title", lang))
@@ -28,7 +28,7 @@ settings = with_settings(model(), gap_threshold=float(gap), weak_layer_below=flo
 
 if ratings.dropna(subset=["rating"]).empty and kpis.empty:
     st.info(t("results.nothing_yet", lang))
-    st.page_link("pages/assess.py", label=t("results.go_assess", lang), icon=":material/edit_note:")
+    st.page_link("views/assess.py", label=t("results.go_assess", lang), icon=":material/edit_note:")
     st.stop()
 
 assessment = assess(ratings, kpis, model(), settings)
@@ -81,10 +81,10 @@ if matrix:
             st.markdown(f"**{texts['name'](lang)}** · {fmt_percent(share, lang)}")
             st.caption(f"{texts['meaning'](lang)} {texts['action'](lang)}")
 
-st.page_link("pages/actions.py", label=t("results.to_actions", lang), icon=":material/task_alt:")
+st.page_link("views/actions.py", label=t("results.to_actions", lang), icon=":material/task_alt:")
 
 # --- Take it home: report, deck and data downloads ----------------------------------------------
-from pages import _take_home  # noqa: E402 (kept with its section, appended by the reports work)
+from views import _take_home  # noqa: E402 (kept with its section, appended by the reports work)
 
 _take_home.render(engine(), model(), workshop, settings, lang,
                   (matrix or {}).get("shares"))
