@@ -9,9 +9,7 @@ import streamlit as st
 from loyalty_model import storage
 from loyalty_model.i18n import t
 from views._common import current_lang, engine, model, require_workshop
-
-DONT_KNOW = 0
-OPTIONS = [1, 2, 3, 4, 5, DONT_KNOW]
+from views._rating import statement_radios
 
 lang = current_lang()
 st.title(t("assess.title", lang))
@@ -50,16 +48,6 @@ def choose_participant() -> storage.Participant | None:
                       help=t("assess.name_help", lang))
         st.form_submit_button(t("assess.add", lang), on_click=add_participant)
     return None
-
-
-def save_answer(participant: storage.Participant, statement_id: str, key: str) -> None:
-    value = st.session_state.get(key)
-    storage.save_rating(engine(), participant, statement_id,
-                        None if value in (None, DONT_KNOW) else int(value))
-
-
-def option_label(value: int) -> str:
-    return t("assess.dont_know", lang) if value == DONT_KNOW else str(value)
 
 
 participant = choose_participant()
@@ -105,15 +93,7 @@ if not layer.basic:
     st.warning(t("assess.wow_note", lang))
 st.caption(t("assess.scale", lang))
 
-for statement in layer.statements:
-    key = f"rate_{participant.id}_{statement.id}"
-    if key not in st.session_state:
-        stored = answers.get(statement.id, -1)
-        st.session_state[key] = (None if stored == -1
-                                 else DONT_KNOW if stored is None else int(stored))
-    st.radio(statement.text(lang), OPTIONS, key=key, horizontal=True,
-             format_func=option_label, on_change=save_answer,
-             args=(participant, statement.id, key))
+statement_radios(participant, layer.statements, answers, lang, prefix="rate")
 
 layer_done = sum(1 for s in layer.statements if s.id in answers)
 st.caption(t("assess.layer_progress", lang, done=layer_done, total=len(layer.statements)))

@@ -16,9 +16,7 @@ from loyalty_model.i18n import t
 from views import _participant as me
 from views._common import current_lang, engine, model
 from views._live_ui import ROOM_SECONDS, discussion_points, layer_bars, live_view
-
-DONT_KNOW = 0
-OPTIONS = [1, 2, 3, 4, 5, DONT_KNOW]
+from views._rating import statement_radios
 
 lang = current_lang()
 layers = model().layers
@@ -104,22 +102,6 @@ def name_form(workshop: storage.Workshop) -> None:
         join(workshop, name)
 
 
-def save(participant: storage.Participant, statement_id: str, key: str) -> None:
-    value = st.session_state.get(key)
-    if value is None:
-        return
-    try:
-        storage.save_rating(engine(), participant, statement_id,
-                            None if value == DONT_KNOW else int(value))
-    except SQLAlchemyError:
-        st.session_state["join_save_failed"] = True
-        del st.session_state[key]  # show what is really stored, not what failed to store
-
-
-def option_label(value: int) -> str:
-    return t("join.dont_know", lang) if value == DONT_KNOW else str(value)
-
-
 def first_open_step(answers: dict[str, int | None]) -> int:
     """Where a returning participant continues: the first layer with an unanswered statement."""
     for step, layer in enumerate(layers):
@@ -130,8 +112,6 @@ def first_open_step(answers: dict[str, int | None]) -> int:
 
 def rate(participant: storage.Participant) -> None:
     answers = storage.participant_answers(engine(), participant.id)
-    if st.session_state.pop("join_save_failed", False):
-        st.error(t("join.save_failed", lang))
     total = len(model().statements)
     st.progress(len(answers) / total, text=t("join.progress", lang, done=len(answers),
                                                  total=total))
@@ -149,15 +129,7 @@ def rate(participant: storage.Participant) -> None:
         st.write(layer.meaning(lang))
         st.caption(f"{t('join.example', lang)}: {layer.example(lang)}")
     st.caption(t("join.scale", lang))
-    for statement in layer.statements:
-        key = f"join_rate_{participant.id}_{statement.id}"
-        if key not in st.session_state:
-            stored = answers.get(statement.id, -1)
-            st.session_state[key] = (None if stored == -1
-                                     else DONT_KNOW if stored is None else int(stored))
-        st.radio(statement.text(lang), OPTIONS, key=key, horizontal=True,
-                 format_func=option_label, on_change=save,
-                 args=(participant, statement.id, key))
+    statement_radios(participant, layer.statements, answers, lang, prefix="join_rate")
     back, forward = st.columns(2)
     if step > 0 and back.button(t("join.previous", lang), key="join_prev", width="stretch"):
         st.session_state["join_step"] = step - 1
