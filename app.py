@@ -41,25 +41,20 @@ with st.sidebar:
         format_func=lambda code: LANGUAGES[code], on_change=choose_language,
     )
 
-pages = [
-    st.Page("views/start.py", title=t("nav.start", lang), icon=":material/home:", default=True),
-    st.Page("views/assess.py", title=t("nav.assess", lang), icon=":material/edit_note:",
-            url_path="assess"),
-    st.Page("views/kpis.py", title=t("nav.kpis", lang), icon=":material/monitoring:",
-            url_path="kpis"),
-    st.Page("views/results.py", title=t("nav.results", lang), icon=":material/target:",
-            url_path="results"),
-    st.Page("views/actions.py", title=t("nav.actions", lang), icon=":material/task_alt:",
-            url_path="actions"),
-    st.Page("views/business_case.py", title=t("business.nav", lang), icon=":material/savings:",
-            url_path="business-case"),
-    st.Page("views/presenter.py", title=t("presenter.nav", lang), icon=":material/slideshow:",
-            url_path="present"),
-    st.Page("views/facilitate.py", title=t("facilitate.nav", lang), icon=":material/co_present:",
-            url_path="facilitate"),
-    st.Page("views/join.py", title=t("join.nav", lang), icon=":material/how_to_reg:",
-            url_path="join"),
+# (file, title key, icon, url path); the first is the default page
+PAGES = [
+    ("views/start.py", "nav.start", ":material/home:", None),
+    ("views/assess.py", "nav.assess", ":material/edit_note:", "assess"),
+    ("views/kpis.py", "nav.kpis", ":material/monitoring:", "kpis"),
+    ("views/results.py", "nav.results", ":material/target:", "results"),
+    ("views/actions.py", "nav.actions", ":material/task_alt:", "actions"),
+    ("views/business_case.py", "business.nav", ":material/savings:", "business-case"),
+    ("views/presenter.py", "presenter.nav", ":material/slideshow:", "present"),
+    ("views/facilitate.py", "facilitate.nav", ":material/co_present:", "facilitate"),
+    ("views/join.py", "join.nav", ":material/how_to_reg:", "join"),
 ]
+pages = [st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=url is None)
+         for path, title, icon, url in PAGES]
 if participant_visit:
     page = st.navigation([st.Page("views/join.py", title=t("join.nav", lang),
                                   icon=":material/how_to_reg:", default=True)],
