@@ -7,6 +7,7 @@ from loyalty_model import storage
 from loyalty_model.i18n import fmt_kpi_value, t
 from loyalty_model.kpi_file import ReadError, merge_kpis, parse_kpi_frame, read_kpi_file
 from loyalty_model.model import DATA_DIR
+from loyalty_model.report_data import kpi_scoring_text, kpi_source_text
 from loyalty_model.scoring import score_kpis
 from views import _raw_upload as raw_upload
 from views._common import current_lang, engine, model, require_workshop
@@ -97,11 +98,12 @@ else:
             t("kpis.col_score", lang): None if r.score is None else round(r.score),
             t("kpis.col_band", lang): t(f"band.{r.band}", lang) if r.band else
             t("band.unscored", lang),
-            t("kpis.col_source", lang): spec.source + (f" ({spec.year})" if spec.year else ""),
+            t("kpis.col_scoring", lang): kpi_scoring_text(spec, r.target, lang),
+            t("kpis.col_source", lang): kpi_source_text(spec, lang),
         })
     st.dataframe(pd.DataFrame(rows), hide_index=True)
     with st.expander(t("kpis.definitions", lang)):
         for spec in model().kpis.values():
             st.markdown(f"**{spec.name(lang)}** (`{spec.id}`): {spec.definition(lang)}  \n"
-                        f"_{spec.source}{f', {spec.year}' if spec.year else ''}_")
+                        f"_{kpi_scoring_text(spec, None, lang)} {kpi_source_text(spec, lang)}_")
 st.page_link("views/results.py", label=t("kpis.to_results", lang), icon=":material/target:")
