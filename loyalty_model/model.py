@@ -72,7 +72,7 @@ class KpiSpec:
     unit: str
     direction: str  # "higher" or "lower" is better
     basis: str  # "benchmark" or "target"
-    source: str
+    source: Text
     name: Text
     definition: Text
     min: float | None = None
@@ -155,6 +155,13 @@ def _parse_layer(raw: dict, index: int) -> Layer:
     )
 
 
+def _source(raw: object, where: str) -> Text:
+    """A source is a proper name ("SQM Group") or, when it describes the work, {en, da}."""
+    if isinstance(raw, dict):
+        return Text.parse(raw, f"{where} source")
+    return Text(en=str(raw or "").strip(), da=str(raw or "").strip())
+
+
 def _parse_kpi(kpi_id: str, raw: dict) -> KpiSpec:
     where = f"kpis.toml {kpi_id}"
     if raw.get("layer") not in LAYER_IDS:
@@ -170,7 +177,7 @@ def _parse_kpi(kpi_id: str, raw: dict) -> KpiSpec:
         unit=str(raw.get("unit", "")),
         direction=raw["direction"],
         basis=raw["basis"],
-        source=str(raw.get("source", "")),
+        source=_source(raw.get("source"), where),
         name=Text.parse(raw.get("name"), f"{where} name"),
         definition=Text.parse(raw.get("definition"), f"{where} definition"),
         min=raw.get("min"),
@@ -188,7 +195,7 @@ def _parse_kpi(kpi_id: str, raw: dict) -> KpiSpec:
         ordered = anchors if spec.direction == "higher" else anchors[::-1]
         if ordered != sorted(ordered):  # type: ignore[type-var]
             raise ModelError(f"{where}: anchors must run from floor to ceiling")
-    if not spec.source:
+    if not spec.source.en:
         raise ModelError(f"{where}: every KPI states its source (or that none exists)")
     return spec
 

@@ -221,12 +221,12 @@ def kpi_scoring_text(spec: KpiSpec, target: float | None, lang: str) -> str:
 def kpi_source_text(spec: KpiSpec, lang: str) -> str:
     """The benchmark's source and year; a target-scored KPI says it has no public benchmark.
 
-    kpis.toml states sources in English; in another language only the publisher is quoted, so
-    no English sentence lands in a Danish report.
+    The band limits are given separately (kpi_scoring_text), so the source is quoted without
+    its parenthetical summary of them.
     """
     if spec.basis != "benchmark":
         return t("report.source_none", lang)
-    source = spec.source if lang == "en" else spec.source.split(",")[0].split("(")[0].strip()
+    source = spec.source(lang).split("(")[0].strip()
     return t("report.source", lang, source=source, year=spec.year or "")
 
 
