@@ -51,7 +51,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_SQLITE_PATH = Path("skab_promoters.db")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read off a projector
 CODE_LENGTH = 6
@@ -78,6 +78,8 @@ workshops = Table(
     # A team's repeated workshops share a series (the first workshop's code). Only someone holding
     # a facilitator key can extend one, so typing another client's team name shows nothing.
     Column("series", String(64), nullable=True, index=True),
+    # Closed by the facilitator: the code admits no new participants; those who joined go on.
+    Column("joining_open", Boolean, nullable=False, default=True, server_default=text("TRUE")),
 )
 
 participants = Table(
@@ -159,6 +161,10 @@ MIGRATIONS: dict[int, list[str]] = {
         "CREATE INDEX IF NOT EXISTS ix_ratings_workshop_statement"
         " ON ratings (workshop_id, statement_id)",
     ],
+    # v2 -> v3: the facilitator can close a workshop to new participants; existing ones are open.
+    3: [
+        "ALTER TABLE workshops ADD COLUMN joining_open BOOLEAN NOT NULL DEFAULT TRUE",
+    ],
 }
 
 
@@ -173,6 +179,11 @@ class Workshop:
     revealed: bool
     is_sample: bool
     series: str | None = None
+    joining_open: bool = True
+
+
+class JoiningClosed(Exception):  # noqa: N818 (a refusal, not a programming error)
+    """The workshop's facilitator has closed it to new participants."""
 
 
 @dataclass(frozen=True)
@@ -386,7 +397,7 @@ def _workshop(row) -> Workshop:  # noqa: ANN001 (SQLAlchemy Row)
     return Workshop(id=row.id, code=row.code, name=row.name, team=row.team,
                     language=row.language, created_at=row.created_at,
                     revealed=bool(row.revealed), is_sample=bool(row.is_sample),
-                    series=row.series)
+                    series=row.series, joining_open=bool(row.joining_open))
 
 
 def new_code() -> str:
@@ -420,7 +431,7 @@ def create_workshop(engine: Engine, name: str, team: str, language: str = "en",
                 code=code, facilitator_key_hash=_hash_key(key), name=name, team=team,
                 language=language if language in ("en", "da") else "en",
                 created_at=created_at or _now(), revealed=False, is_sample=is_sample,
-                series=series or code,
+                series=series or code, joining_open=True,
             ))
             workshop_id = result.inserted_primary_key[0]
         return get_workshop(engine, workshop_id), key
@@ -449,14 +460,6 @@ def is_facilitator(engine: Engine, workshop: Workshop, key: str | None) -> bool:
         stored = conn.execute(select(workshops.c.facilitator_key_hash)
                               .where(workshops.c.id == workshop.id)).scalar_one()
     return hmac.compare_digest(stored, _hash_key(key))
-
-
-def team_workshops(engine: Engine, team: str) -> list[Workshop]:
-    """A team's workshops, oldest first, for the trend across quarters."""
-    with engine.connect() as conn:
-        rows = conn.execute(select(workshops).where(workshops.c.team == team)
-                            .order_by(workshops.c.created_at, workshops.c.id)).all()
-    return [_workshop(r) for r in rows]
 
 
 def create_follow_up(engine: Engine, earlier: Workshop, name: str) -> tuple[Workshop, str]:
@@ -502,20 +505,37 @@ def set_revealed(engine: Engine, workshop_id: int, revealed: bool) -> None:
                      .values(revealed=revealed))
 
 
-def sample_workshop(engine: Engine) -> Workshop | None:
-    with engine.connect() as conn:
-        row = conn.execute(select(workshops).where(workshops.c.is_sample.is_(True))
-                           .order_by(workshops.c.created_at.desc(), workshops.c.id.desc())).first()
-    return _workshop(row) if row else None
-
-
-# --- participants and ratings ------------------------------------------------------------------
+def set_joining_open(engine: Engine, workshop_id: int, open: bool) -> None:  # noqa: A002
+    """Open or close the workshop's code to new participants (see `join_workshop`)."""
+    with writing(engine) as conn:
+        conn.execute(update(workshops).where(workshops.c.id == workshop_id)
+                     .values(joining_open=open))
 
 
 def add_participant(engine: Engine, workshop_id: int, name: str | None = None) -> Participant:
+    """Add a participant as the facilitator or an import does; participants joining by code or
+    link go through `join_workshop`, which respects a closed workshop."""
+    return _add_participant(engine, workshop_id, name, only_if_open=False)
+
+
+def join_workshop(engine: Engine, workshop_id: int, name: str | None = None) -> Participant:
+    """A new participant joining by code or link; raises JoiningClosed when the facilitator has
+    closed the workshop. Checked in the same transaction as the insert."""
+    return _add_participant(engine, workshop_id, name, only_if_open=True)
+
+
+def _add_participant(engine: Engine, workshop_id: int, name: str | None,
+                     only_if_open: bool) -> Participant:
     token = secrets.token_urlsafe(18)
     clean = (name or "").strip()[:120] or None
     with writing(engine) as conn:
+        if only_if_open:
+            # FOR UPDATE (PostgreSQL; SQLite already holds its write lock): closing waits for us.
+            is_open = conn.execute(select(workshops.c.joining_open)
+                                   .where(workshops.c.id == workshop_id)
+                                   .with_for_update()).scalar_one()
+            if not is_open:
+                raise JoiningClosed(workshop_id)
         result = conn.execute(insert(participants).values(
             workshop_id=workshop_id, token=token, name=clean, created_at=_now()))
         participant_id = result.inserted_primary_key[0]

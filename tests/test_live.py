@@ -249,6 +249,50 @@ def test_results_reach_participants_only_when_revealed(app_engine: Engine) -> No
     assert not any("Kim" in bar for bar in bars) and not at.dataframe
 
 
+def test_a_closed_workshop_turns_new_visitors_away_but_not_its_participants(
+        app_engine: Engine) -> None:
+    room = Room(app_engine)
+    kim = room.join("Kim")
+    token = kim.query_params["p"]
+    facilitator = room.facilitator()
+    switch = facilitator.toggle(key=f"joining_{room.workshop.id}")
+    assert switch.label == "Joining open" and switch.value is True
+    switch.set_value(False).run()
+    assert not problems(facilitator), problems(facilitator)
+    assert not storage.get_workshop(app_engine, room.workshop.id).joining_open
+
+    visitor = room.participant()  # a new visitor with ?join=CODE
+    assert [e.value for e in visitor.error] == [
+        "This workshop is closed for new participants. If you already joined, open your own "
+        "link (the address you got when you joined)."]
+    assert not visitor.get("form_submit_button")
+    by_code = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    by_code.query_params["join"] = ""
+    by_code.run()
+    by_code.text_input(key="join_code_input").set_value(room.workshop.code)
+    by_code.get("form_submit_button")[0].click()
+    by_code.run()
+    assert any("closed for new participants" in e.value for e in by_code.error)
+    assert not [r for r in by_code.radio if r.key.startswith("join_rate_")]
+    assert [p.name for p in storage.list_participants(app_engine, room.workshop.id)] == ["Kim"]
+
+    back = room.participant(p=token)  # Kim's own link still works, rating and results too
+    assert not problems(back), problems(back)
+    radios = [r for r in back.radio if r.key.startswith("join_rate_")]
+    assert len(radios) == 5
+    radios[0].set_value(5).run()
+    kim_id = storage.list_participants(app_engine, room.workshop.id)[0].id
+    assert 5 in storage.participant_answers(app_engine, kim_id).values()
+    storage.set_revealed(app_engine, room.workshop.id, True)
+    st.cache_data.clear()
+    back.run()
+    assert [s for s in back.subheader if s.value == "The room's results"]
+
+    facilitator.toggle(key=f"joining_{room.workshop.id}").set_value(True).run()
+    again = room.join("Late")
+    assert not problems(again) and "p" in again.query_params
+
+
 def test_wrong_codes_are_rate_limited(app_engine: Engine) -> None:
     st.cache_resource.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)

@@ -59,16 +59,26 @@ VALUES (1, 1, 1, 'product.primary_need', 4, '2026-01-05 10:02:00'),
 INSERT INTO kpi_values (id, workshop_id, kpi, period, value, target)
 VALUES (1, 1, 'nps', '2025-Q4', 31.0, NULL);
 """
+# Version 2 added the series column and an index, frozen here like the v1 schema above.
+V2_STEP = """
+ALTER TABLE workshops ADD COLUMN series VARCHAR(64);
+UPDATE workshops SET series = code WHERE series IS NULL;
+CREATE INDEX ix_workshops_series ON workshops (series);
+CREATE INDEX ix_ratings_workshop_statement ON ratings (workshop_id, statement_id);
+UPDATE meta SET value = '2' WHERE key = 'schema_version';
+"""
 TYPES = {"sqlite": {"id": "INTEGER NOT NULL PRIMARY KEY", "ts": "DATETIME"},
          "postgresql": {"id": "SERIAL PRIMARY KEY", "ts": "TIMESTAMP WITH TIME ZONE"}}
 
 
-def build_old_database(url: str, with_meta: bool) -> None:
-    """A database as an older app left it: v1 (with meta), or v0 (from before versioning)."""
+def build_old_database(url: str, with_meta: bool, version: int = 1) -> None:
+    """A database as an older app left it: v1 or v2 (with meta), or v0 (before versioning)."""
     old = create_engine(storage.database_url(url))
     script = V1_TABLES.format(**TYPES[old.dialect.name])
     script += (V1_META if with_meta else "")
     script += V1_ROWS.replace("{key_hash}", storage._hash_key("old-key"))
+    if version == 2:
+        script += V2_STEP
     with old.begin() as conn:
         for statement in script.split(";"):
             if statement.strip():
@@ -82,13 +92,14 @@ def build_old_database(url: str, with_meta: bool) -> None:
 def assert_upgraded_with_data_intact(url: str) -> None:
     engine = storage.make_engine(url)
     try:
-        assert storage.schema_version(engine) == storage.SCHEMA_VERSION == 2
+        assert storage.schema_version(engine) == storage.SCHEMA_VERSION == 3
         columns = {c["name"] for c in inspect(engine).get_columns("workshops")}
-        assert "series" in columns
+        assert {"series", "joining_open"} <= columns
         indexes = {i["name"] for i in inspect(engine).get_indexes("ratings")}
         assert "ix_ratings_workshop_statement" in indexes
         old = storage.workshop_by_code(engine, "ABCDEF")
         assert old is not None and old.series == "ABCDEF" and old.language == "da"
+        assert old.joining_open  # workshops from before the switch stay open
         assert storage.is_facilitator(engine, old, "old-key")
         anna = storage.participant_by_token(engine, old.id, "tok-anna")
         assert storage.participant_answers(engine, anna.id) == {
@@ -100,11 +111,15 @@ def assert_upgraded_with_data_intact(url: str) -> None:
         follow_up, _ = storage.create_follow_up(engine, old, "Q1 review")
         assert [w.code for w in storage.series_workshops(engine, follow_up)] == [
             "ABCDEF", follow_up.code]
+        assert follow_up.joining_open
+        storage.set_joining_open(engine, old.id, False)
+        with pytest.raises(storage.JoiningClosed):
+            storage.join_workshop(engine, old.id, "Late")
     finally:
         engine.dispose()
     # opening it again is a no-op
     again = storage.make_engine(url)
-    assert storage.schema_version(again) == 2
+    assert storage.schema_version(again) == 3
     again.dispose()
 
 
@@ -168,15 +183,21 @@ def test_a_new_database_is_at_the_current_version(engine: Engine) -> None:
     assert storage.schema_version(engine) == storage.SCHEMA_VERSION
 
 
-@pytest.mark.parametrize("with_meta", [True, False], ids=["v1", "v0-unversioned"])
-def test_an_older_sqlite_database_is_upgraded_in_place(db_path: Path, with_meta: bool) -> None:
-    build_old_database(f"sqlite:///{db_path}", with_meta)
+@pytest.mark.parametrize(("with_meta", "version"), [(True, 2), (True, 1), (False, 0)],
+                         ids=["v2", "v1", "v0-unversioned"])
+def test_an_older_sqlite_database_is_upgraded_in_place(db_path: Path, with_meta: bool,
+                                                       version: int) -> None:
+    build_old_database(f"sqlite:///{db_path}", with_meta, version)
+    old = create_engine(f"sqlite:///{db_path}")
+    assert "joining_open" not in {c["name"] for c in inspect(old).get_columns("workshops")}
+    old.dispose()
     assert_upgraded_with_data_intact(f"sqlite:///{db_path}")
 
 
 @pytest.mark.postgres
-def test_an_older_postgres_database_is_upgraded_in_place(pg_url: str) -> None:
-    build_old_database(pg_url, with_meta=True)
+@pytest.mark.parametrize("version", [2, 1])
+def test_an_older_postgres_database_is_upgraded_in_place(pg_url: str, version: int) -> None:
+    build_old_database(pg_url, with_meta=True, version=version)
     assert_upgraded_with_data_intact(pg_url)
 
 
@@ -214,6 +235,25 @@ def test_answering_again_replaces_the_answer(engine: Engine) -> None:
     assert storage.count_ratings(engine, workshop.id) == 1
     with pytest.raises(ValueError):
         storage.save_rating(engine, me, "product.primary_need", 6)
+
+
+def test_a_closed_workshop_admits_nobody_new_but_keeps_its_participants(engine: Engine
+                                                                         ) -> None:
+    workshop, _ = storage.create_workshop(engine, "W", "T")
+    assert workshop.joining_open
+    early = storage.join_workshop(engine, workshop.id, "Early")
+    storage.set_joining_open(engine, workshop.id, False)
+    assert not storage.get_workshop(engine, workshop.id).joining_open
+    assert not storage.workshop_by_code(engine, workshop.code).joining_open
+    with pytest.raises(storage.JoiningClosed):
+        storage.join_workshop(engine, workshop.id, "Late")
+    assert [p.name for p in storage.list_participants(engine, workshop.id)] == ["Early"]
+    # the participant who joined before goes on rating with their token
+    again = storage.participant_by_token(engine, workshop.id, early.token)
+    storage.save_rating(engine, again, "product.primary_need", 4)
+    assert storage.participant_answers(engine, early.id) == {"product.primary_need": 4}
+    storage.set_joining_open(engine, workshop.id, True)
+    assert storage.join_workshop(engine, workshop.id, "Later").name == "Later"
 
 
 def test_a_participant_token_is_bound_to_its_workshop(engine: Engine) -> None:

@@ -41,6 +41,11 @@ def reveal(workshop_id: int) -> None:
     storage.set_revealed(engine(), workshop_id, bool(st.session_state[f"reveal_{workshop_id}"]))
 
 
+def joining(workshop_id: int) -> None:
+    storage.set_joining_open(engine(), workshop_id,
+                             bool(st.session_state[f"joining_{workshop_id}"]))
+
+
 join_link = f"{app_url()}/?join={workshop.code}"
 if st.session_state.pop("facilitator_key_new", False):
     st.success(t("facilitate.key_once", lang))
@@ -54,6 +59,9 @@ with left:
     st.code(join_link, language=None)
     st.toggle(t("facilitate.reveal", lang), value=workshop.revealed, key=f"reveal_{workshop.id}",
               help=t("facilitate.reveal_help", lang), on_change=reveal, args=(workshop.id,))
+    st.toggle(t("facilitate.joining_open", lang), value=workshop.joining_open,
+              key=f"joining_{workshop.id}", help=t("facilitate.joining_open_help", lang),
+              on_change=joining, args=(workshop.id,))
 with right:
     st.image(qr_png(join_link), caption=t("facilitate.qr_caption", lang), width=260)
 

@@ -69,7 +69,11 @@ def joined_workshop() -> storage.Workshop | None:
 
 
 def join(workshop: storage.Workshop, name: str) -> None:
-    participant = storage.add_participant(engine(), workshop.id, name)
+    try:
+        participant = storage.join_workshop(engine(), workshop.id, name)
+    except storage.JoiningClosed:  # closed since the page was drawn
+        st.error(t("join.closed", lang))
+        return
     me.enter(workshop.code, participant.token, workshop.id)
     st.session_state["join_step"] = 0
     st.rerun()
@@ -87,7 +91,9 @@ def join_form() -> None:
         submitted = st.form_submit_button(t("join.button", lang), type="primary")
     if submitted:
         workshop = lookup(me.clean_code(code))
-        if workshop is not None:
+        if workshop is not None and not workshop.joining_open:
+            st.error(t("join.closed", lang))
+        elif workshop is not None:
             join(workshop, name)
 
 
@@ -183,7 +189,10 @@ if token and participant is None:
     me.keep_url()
     st.error(t("join.bad_link", lang))
 if participant is None:
-    name_form(workshop)
+    if workshop.joining_open:
+        name_form(workshop)
+    else:
+        st.error(t("join.closed", lang))
     st.stop()
 
 st.caption(t("join.joined_as", lang, code=workshop.code))
