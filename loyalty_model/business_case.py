@@ -149,6 +149,96 @@ def defaults_from_kpis(kpis: pd.DataFrame | None) -> dict[str, tuple[float, str,
     return out
 
 
+def complaints_from_kpis(from_kpis: dict[str, tuple[float, str, str]], customers: float
+                         ) -> float:
+    """Complaints per year from the complaints-per-1,000 KPI and a customer count (0 if none)."""
+    return float(round(from_kpis.get("complaints_per_1000", (0.0,))[0] * customers / 1000))
+
+
+def default_values(from_kpis: dict[str, tuple[float, str, str]],
+                   customers: float | None = None) -> dict[str, float]:
+    """The inputs to start from: the KPIs' figures where they give one, else EXAMPLE_INPUTS.
+
+    `customers` is the count the complaints rate is scaled by (the example when not given). Zero
+    complaints from the KPIs make no iceberg, so the example stays then.
+    """
+    values = dict(EXAMPLE_INPUTS)
+    for name in ("arpc", "churn"):
+        if name in from_kpis:
+            values[name] = from_kpis[name][0]
+    customers = values["customers"] if customers is None else customers
+    from_rate = complaints_from_kpis(from_kpis, customers)
+    if from_rate > 0:
+        values["complaints"] = from_rate
+    return values
+
+
+@dataclass(frozen=True)
+class KpiDefaults:
+    """Inputs derived from a workshop's KPIs as the business-case page starts them."""
+
+    inputs: Inputs
+    sources: dict[str, tuple[str, str] | None]  # name -> (kpi id, period), None for an example
+
+    @property
+    def complete(self) -> bool:
+        """True when the KPIs give what lifetime value needs (revenue and churn) and it adds up."""
+        return (self.sources["arpc"] is not None and self.sources["churn"] is not None
+                and not self.inputs.problems())
+
+
+def kpi_defaults(kpis: pd.DataFrame | None) -> KpiDefaults:
+    """The page's starting inputs for these KPIs, each with where it comes from."""
+    from_kpis = defaults_from_kpis(kpis)
+    values = default_values(from_kpis)
+    values["churn"] = round(values["churn"] * 100, 1) / 100  # the page's churn field: 0.1 %
+    sources: dict[str, tuple[str, str] | None] = {name: None for name in EXAMPLE_INPUTS}
+    for name in ("arpc", "churn"):
+        if name in from_kpis:
+            sources[name] = from_kpis[name][1:]
+    if complaints_from_kpis(from_kpis, values["customers"]) > 0:
+        sources["complaints"] = from_kpis["complaints_per_1000"][1:]
+    return KpiDefaults(Inputs(**values), sources)
+
+
+def figure_text(figure: Figure, lang: str) -> str:
+    """A result's value the way the page and the reports print it."""
+    if figure.value is None:
+        return "–"
+    if figure.unit == "share":
+        return fmt_percent(figure.value, lang, 1)
+    if figure.unit == "years":
+        return t("business.lifetime_years", lang, years=fmt_number(figure.value, lang, 1))
+    if figure.unit == "multiplier":
+        return f"{fmt_number(figure.value, lang, 1)} ×"
+    return fmt_number(figure.value, lang)
+
+
+def assumption_text(value: float, unit: str, lang: str) -> str:
+    """An assumption's value: shares as percentages, multipliers with ×, counts as numbers."""
+    decimals = 0 if float(value).is_integer() else 1
+    if unit == "share":
+        return _pct(value, lang)
+    if unit == "multiplier":
+        return f"{fmt_number(value, lang, decimals)} ×"
+    return fmt_number(value, lang, decimals)
+
+
+def iceberg_rows(berg: Iceberg, assumptions: dict[str, float], lang: str
+                 ) -> list[tuple[str, str, str]]:
+    """(figure, value, how it is calculated) for the three parts of the iceberg."""
+    return [
+        (t("business.iceberg_complaints", lang), fmt_number(berg.complaints, lang),
+         t("business.iceberg_complaints_how", lang)),
+        (t("business.iceberg_silent", lang), fmt_number(berg.silent, lang),
+         t("business.iceberg_silent_how", lang,
+           n=fmt_number(assumptions["silent_per_complaint"], lang))),
+        (t("business.iceberg_told", lang), fmt_number(berg.told, lang),
+         t("business.iceberg_told_how", lang,
+           n=fmt_number(assumptions["unhappy_customer_tells"], lang))),
+    ]
+
+
 # --- charts ------------------------------------------------------------------------------------
 
 

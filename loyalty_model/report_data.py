@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 import altair as alt
 import pandas as pd
 
+from loyalty_model import business_case as bc
 from loyalty_model import charts
-from loyalty_model.i18n import fmt_date, fmt_kpi_value, fmt_number, t
+from loyalty_model.i18n import fmt_date, fmt_kpi_value, fmt_number, fmt_percent, t
 from loyalty_model.model import KpiSpec, Model, ScoringSettings
 from loyalty_model.reading import proposed_actions
 from loyalty_model.scoring import Assessment, assess, kpi_trend, layer_kpi_trend
@@ -37,6 +38,21 @@ class ReportChart:
     caption: str
 
 
+Row = tuple[str, str, str]  # label, value, source or how it is calculated
+
+
+@dataclass(frozen=True)
+class BusinessCase:
+    """The business-case page's figures for the workshop's KPIs, ready to lay out."""
+
+    inputs: tuple[Row, ...]  # input, value, where it comes from
+    figures: tuple[Row, ...]  # retention figure, value, how it is calculated
+    iceberg: tuple[Row, ...]  # iceberg part, people, how it is calculated
+    assumptions: tuple[Row, ...]  # assumption, value, source
+    retention_chart: ReportChart
+    iceberg_chart: ReportChart
+
+
 @dataclass(frozen=True)
 class ReportData:
     model: Model
@@ -53,6 +69,7 @@ class ReportData:
     matrix_shares: dict[str, float] | None = None
     history: pd.DataFrame | None = None  # workshop, layer, measure, score (layer_trend_chart)
     charts: tuple[ReportChart, ...] = field(default=())
+    business: BusinessCase | None = None  # None when the KPIs give no revenue and churn
 
     def kpi_specs(self) -> list[KpiSpec]:
         """KPIs to define in the appendix: those with data, else the whole catalogue."""
@@ -96,8 +113,55 @@ def build_report_data(ratings: pd.DataFrame, kpis: pd.DataFrame | None, model: M
         actions=plan, actions_proposed=proposed,
         matrix_shares=matrix_shares or None,
         history=history if history is not None and not history.empty else None,
+        business=business_case(kpis, model, lang),
     )
     return _with_charts(data)
+
+
+def business_case(kpis: pd.DataFrame | None, model: Model, lang: str) -> BusinessCase | None:
+    """The business case as the page starts it for these KPIs (views/business_case.py), or None
+    when the KPIs do not give revenue per customer and churn: lifetime value needs both.
+
+    Customers, margin and the improvement are the page's example values; the reports say so.
+    """
+    start = bc.kpi_defaults(kpis)
+    if not start.complete:
+        return None
+    inputs, assumptions = start.inputs, bc.assumption_values(model)
+    example = t("report.business_example", lang)
+
+    def source(name: str) -> str:
+        found = start.sources.get(name)
+        if found is None:
+            return example
+        kpi_id, period = found
+        key = "report.business_from_rate" if name == "complaints" else "business.from_kpi"
+        return t(key, lang, kpi=model.kpis[kpi_id].name(lang), period=period)
+
+    def share(value: float) -> str:
+        return fmt_percent(value, lang, 0 if round(value * 100, 6).is_integer() else 1)
+
+    shown = {"customers": fmt_number(inputs.customers, lang), "arpc": fmt_number(inputs.arpc, lang),
+             "churn": share(inputs.churn), "margin": share(inputs.margin),
+             "improvement": fmt_number(inputs.improvement * 100, lang,
+                                       0 if (inputs.improvement * 100).is_integer() else 1),
+             "complaints": fmt_number(inputs.complaints, lang)}
+    berg = bc.iceberg(inputs.complaints, assumptions)
+    return BusinessCase(
+        inputs=tuple((t(f"business.{name}", lang), value, source(name))
+                     for name, value in shown.items()),
+        figures=tuple((t(f.label, lang), bc.figure_text(f, lang), t(f.how, lang, **f.how_values))
+                      for f in bc.retention_case(inputs, assumptions, lang)),
+        iceberg=tuple(bc.iceberg_rows(berg, assumptions, lang)),
+        assumptions=tuple((a.label(lang), bc.assumption_text(a.value, a.unit, lang), a.source)
+                          for a in model.assumptions),
+        retention_chart=ReportChart("business_retention", t("business.chart_base", lang),
+                                    bc.survival_chart(inputs, lang),
+                                    t("report.caption_business_retention", lang)),
+        iceberg_chart=ReportChart("business_iceberg", t("business.chart_iceberg", lang),
+                                  bc.iceberg_chart(berg, lang),
+                                  t("report.caption_business_iceberg", lang)),
+    )
 
 
 def series_history(engine: Engine, workshop: storage.Workshop, model: Model, lang: str,

@@ -319,6 +319,38 @@ def _action_plan(pdf: _Document) -> None:
         pdf.paragraph(t("report.plan_empty", lang))
 
 
+def _business_case(pdf: _Document) -> None:
+    """The business-case page's figures: inputs, retention, the complaints iceberg, sources."""
+    case, lang = pdf.data.business, pdf.data.lang
+    if case is None:
+        return
+    pdf.add_page()
+    pdf.heading(t("business.title", lang))
+    pdf.paragraph(t("report.business_intro", lang), size=9.5, colour=MUTED)
+    figure, value = t("business.col_figure", lang), t("business.col_value", lang)
+    how, source = t("business.col_how", lang), t("business.col_source", lang)
+    pdf.subheading(t("business.inputs", lang))
+    pdf.table_of([figure, value, source], [list(row) for row in case.inputs], (70, 26, 78),
+                 ("LEFT", "RIGHT", "LEFT"))
+    pdf.subheading(t("business.retention_heading", lang))
+    pdf.table_of([figure, value, how], [list(row) for row in case.figures], (62, 26, 86),
+                 ("LEFT", "RIGHT", "LEFT"))
+    pdf.add_page()  # the two charts on one page: the retention curves, then the iceberg
+    pdf.chart(chart_png(case.retention_chart.chart, lang), case.retention_chart.caption,
+              max_height=72)
+    pdf.subheading(t("business.iceberg_heading", lang))
+    pdf.paragraph(t("business.iceberg_intro", lang), size=9.5)
+    pdf.chart(chart_png(case.iceberg_chart.chart, lang), case.iceberg_chart.caption,
+              max_height=78)
+    pdf.table_of([figure, value, how], [list(row) for row in case.iceberg], (62, 26, 86),
+                 ("LEFT", "RIGHT", "LEFT"))
+    pdf.add_page()
+    pdf.subheading(t("business.assumptions", lang))
+    pdf.table_of([t("business.col_assumption", lang), value, source],
+                 [list(row) for row in case.assumptions], (112, 18, 44),
+                 ("LEFT", "RIGHT", "LEFT"))
+
+
 def _kpi_definitions(pdf: _Document) -> None:
     data, lang = pdf.data, pdf.data.lang
     pdf.add_page()
@@ -346,5 +378,6 @@ def render_pdf(data: ReportData) -> bytes:
     for layer_id in (layer.id for layer in data.model.layers):
         _layer_page(pdf, layer_id)
     _action_plan(pdf)
+    _business_case(pdf)
     _kpi_definitions(pdf)
     return bytes(pdf.output())

@@ -177,9 +177,10 @@ class _Deck:
         return top + height
 
     def table(self, slide: Slide, headings: list[str], rows: list[list[str]], top: int,
-              widths: list[float], size: float = 12, numeric: tuple[int, ...] = ()) -> None:
+              widths: list[float], size: float = 12, numeric: tuple[int, ...] = (),
+              left: int = MARGIN) -> None:
         """An editable table; columns listed in `numeric` are right-aligned."""
-        shape = slide.shapes.add_table(len(rows) + 1, len(headings), MARGIN, top,
+        shape = slide.shapes.add_table(len(rows) + 1, len(headings), left, top,
                                        Inches(sum(widths)), Inches(0.4) * (len(rows) + 1))
         table = shape.table
         stripe = _tint(self.accent, 0.88)
@@ -275,6 +276,8 @@ def _agenda(deck: _Deck) -> None:
     slide = deck.slide(t("deck.agenda", lang))
     items = ["deck.agenda_summary", "deck.agenda_charts", "deck.agenda_layers",
              "deck.agenda_priorities", "deck.agenda_actions", "deck.agenda_appendix"]
+    if deck.data.business is not None:
+        items.insert(-1, "deck.agenda_business")
     deck.text(slide, MARGIN + Inches(0.3), CONTENT_TOP + Inches(0.3), Inches(11), Inches(5),
               [(f"{i}.  {t(key, lang)}", 24, {"space": 14}) for i, key in enumerate(items, 1)])
 
@@ -363,6 +366,46 @@ def _action_slides(deck: _Deck) -> None:
                        chunk, CONTENT_TOP + Inches(0.8), [0.5, 6.4, 1.9, 1.9, 1.4], size=13)
 
 
+def _business_slides(deck: _Deck) -> None:
+    """Inputs, the retention curves and figures, the complaints iceberg, the sources."""
+    case, lang = deck.data.business, deck.lang
+    if case is None:
+        return
+    figure, value = t("business.col_figure", lang), t("business.col_value", lang)
+    how, source = t("business.col_how", lang), t("business.col_source", lang)
+    width = SLIDE_W - 2 * MARGIN
+    slide = deck.slide(t("business.title", lang))
+    deck.text(slide, MARGIN, CONTENT_TOP, width, Inches(0.9),
+              [(t("report.business_intro", lang), 14, {"muted": 1})])
+    deck.table(slide, [figure, value, source], [list(row) for row in case.inputs],
+               CONTENT_TOP + Inches(1.1), [5.2, 1.6, 5.3], size=14, numeric=(1,))
+
+    deck.chart_slide(case.retention_chart.title, case.retention_chart.chart,
+                     case.retention_chart.caption)
+    slide = deck.slide(t("business.retention_heading", lang))
+    deck.table(slide, [figure, value, how], [list(row) for row in case.figures], CONTENT_TOP,
+               [4.6, 1.6, 5.9], size=12, numeric=(1,))
+
+    slide = deck.slide(t("business.iceberg_heading", lang))
+    half = (width - Inches(0.4)) // 2
+    spec = case.iceberg_chart.chart.to_dict(validate=False)
+    spec.pop("title", None)
+    bottom = deck.picture(slide, chart_png(spec, lang), MARGIN, CONTENT_TOP, half,
+                          CONTENT_BOTTOM - CONTENT_TOP - Inches(0.9))
+    deck.text(slide, MARGIN, bottom + Inches(0.1), half, Inches(0.8),
+              [(case.iceberg_chart.caption, 11, {"muted": 1, "italic": 1})])
+    right = MARGIN + half + Inches(0.4)
+    deck.text(slide, right, CONTENT_TOP, half, Inches(1.2),
+              [(t("business.iceberg_intro", lang), 14, {})])
+    deck.table(slide, [figure, value, how], [list(row) for row in case.iceberg],
+               CONTENT_TOP + Inches(1.5), [2.3, 1.0, 2.5], size=12, numeric=(1,), left=right)
+
+    slide = deck.slide(t("business.assumptions", lang))
+    deck.table(slide, [t("business.col_assumption", lang), value, source],
+               [list(row) for row in case.assumptions], CONTENT_TOP, [7.0, 1.2, 3.9], size=12,
+               numeric=(1,))
+
+
 def _appendix(deck: _Deck) -> None:
     data, lang = deck.data, deck.lang
     rows = [[spec.name(lang), data.model.layer(spec.layer).name(lang), spec.definition(lang),
@@ -391,6 +434,7 @@ def render_pptx(data: ReportData, style: DeckStyle | None = None) -> bytes:
         _layer_slide(deck, layer.id)
     _priority_slide(deck)
     _action_slides(deck)
+    _business_slides(deck)
     _appendix(deck)
     out = io.BytesIO()
     deck.prs.save(out)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from loyalty_model import business_case as bc
 from loyalty_model import storage
-from loyalty_model.i18n import fmt_number, fmt_percent, t
+from loyalty_model.i18n import t
 from views._common import current_lang, current_workshop, engine, model
 
 lang = current_lang()
@@ -30,19 +30,15 @@ def source_of(name: str, value: float, default: float) -> str:
 
 
 st.subheader(t("business.inputs", lang))
-defaults = dict(bc.EXAMPLE_INPUTS)
-for name in ("arpc", "churn"):
-    if name in from_kpis:
-        defaults[name] = from_kpis[name][0]
+defaults = bc.default_values(from_kpis)
 left, middle, right = st.columns(3)
 with left:
     customers = st.number_input(t("business.customers", lang), min_value=0.0,
                                 value=defaults["customers"], step=100.0, format="%.0f",
                                 key="bc_customers")
     st.caption(source_of("customers", customers, defaults["customers"]))
-    from_rate = round(from_kpis.get("complaints_per_1000", (0.0,))[0] * customers / 1000)
-    if from_rate > 0:  # zero complaints makes no iceberg: keep the example then
-        defaults["complaints"] = from_rate
+    defaults = bc.default_values(from_kpis, customers)  # complaints scale with the customers
+    from_rate = bc.complaints_from_kpis(from_kpis, customers)
     arpc = st.number_input(t("business.arpc", lang), min_value=0.0, value=defaults["arpc"],
                            step=100.0, format="%.0f", key="bc_arpc")
     st.caption(source_of("arpc", arpc, defaults["arpc"]))
@@ -106,24 +102,12 @@ if problems:
     st.stop()
 
 
-def shown(figure: bc.Figure) -> str:
-    if figure.value is None:
-        return "–"
-    if figure.unit == "share":
-        return fmt_percent(figure.value, lang, 1)
-    if figure.unit == "years":
-        return t("business.lifetime_years", lang, years=fmt_number(figure.value, lang, 1))
-    if figure.unit == "multiplier":
-        return f"{fmt_number(figure.value, lang, 1)} ×"
-    return fmt_number(figure.value, lang)
-
-
 st.subheader(t("business.retention_heading", lang))
 figures = bc.retention_case(inputs, assumptions, lang)
 st.altair_chart(bc.survival_chart(inputs, lang), width="stretch")
 st.dataframe(pd.DataFrame([
     {t("business.col_figure", lang): t(f.label, lang),
-     t("business.col_value", lang): shown(f),
+     t("business.col_value", lang): bc.figure_text(f, lang),
      t("business.col_how", lang): t(f.how, lang, **f.how_values)}
     for f in figures
 ]), hide_index=True, width="stretch")
@@ -133,15 +117,7 @@ st.write(t("business.iceberg_intro", lang))
 berg = bc.iceberg(complaints, assumptions)
 st.altair_chart(bc.iceberg_chart(berg, lang), width="stretch")
 st.dataframe(pd.DataFrame([
-    {t("business.col_figure", lang): t("business.iceberg_complaints", lang),
-     t("business.col_value", lang): fmt_number(berg.complaints, lang),
-     t("business.col_how", lang): t("business.iceberg_complaints_how", lang)},
-    {t("business.col_figure", lang): t("business.iceberg_silent", lang),
-     t("business.col_value", lang): fmt_number(berg.silent, lang),
-     t("business.col_how", lang): t("business.iceberg_silent_how", lang,
-                                    n=fmt_number(assumptions["silent_per_complaint"], lang))},
-    {t("business.col_figure", lang): t("business.iceberg_told", lang),
-     t("business.col_value", lang): fmt_number(berg.told, lang),
-     t("business.col_how", lang): t("business.iceberg_told_how", lang,
-                                    n=fmt_number(assumptions["unhappy_customer_tells"], lang))},
+    {t("business.col_figure", lang): label, t("business.col_value", lang): value,
+     t("business.col_how", lang): how}
+    for label, value, how in bc.iceberg_rows(berg, assumptions, lang)
 ]), hide_index=True, width="stretch")
