@@ -39,6 +39,26 @@ def engine(db_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
+@pytest.fixture(scope="module")
+def app_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A SQLite file the in-process app (AppTest) uses for one test module.
+
+    Streamlit's caches are process-wide: clearing them drops the engine of the previous module's
+    database and the server-wide join limits, so modules cannot see each other's state.
+    """
+    import streamlit as st
+
+    path = tmp_path_factory.mktemp("app") / "app.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SKAB_DB_PATH", str(path))
+        patch.delenv("SKAB_DATABASE_URL", raising=False)
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        yield path
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -110,19 +110,6 @@ def test_workshop_labels_are_unique() -> None:
 
 
 @pytest.fixture(scope="module")
-def app_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("live") / "app.db"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SKAB_DB_PATH", str(path))
-        patch.delenv("SKAB_DATABASE_URL", raising=False)
-        st.cache_resource.clear()  # also resets the server-wide join limits
-        st.cache_data.clear()
-        yield path
-        st.cache_resource.clear()
-        st.cache_data.clear()
-
-
-@pytest.fixture(scope="module")
 def app_engine(app_db: Path) -> Iterator[Engine]:
     engine = storage.make_engine(f"sqlite:///{app_db}")
     yield engine

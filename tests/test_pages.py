@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from loyalty_model import sample, storage
@@ -16,17 +14,6 @@ from loyalty_model.model import load_model
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["views/start.py", "views/assess.py", "views/kpis.py", "views/results.py",
          "views/actions.py"]
-
-
-@pytest.fixture(scope="module")
-def app_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("pages") / "app.db"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SKAB_DB_PATH", str(path))
-        patch.delenv("SKAB_DATABASE_URL", raising=False)
-        st.cache_resource.clear()
-        yield path
-        st.cache_resource.clear()
 
 
 @pytest.fixture(scope="module")
