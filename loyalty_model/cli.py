@@ -119,7 +119,7 @@ def parse_maps(items: list[str]) -> dict[str, dict[str, str]]:
 def load_raw_files(args: argparse.Namespace) -> dict:
     """Read, map and type every raw file given; row problems go to stderr, good rows are kept."""
     from loyalty_model.loading import format_problems, load_kind
-    from loyalty_model.mapping import suggest_mapping
+    from loyalty_model.mapping import suggest_with_overrides
     from loyalty_model.readers import read_table
 
     maps = parse_maps(args.map or [])
@@ -132,10 +132,8 @@ def load_raw_files(args: argparse.Namespace) -> dict:
             continue
         try:
             table = read_table(_read_bytes(path), Path(path).name)
-            mapping = suggest_mapping(kind, [str(c) for c in table.frame.columns])
-            mapping = {source: column for source, column in mapping.items()
-                       if column not in maps.get(kind, {}).values()}
-            mapping.update(maps.get(kind, {}))
+            headers = [str(c) for c in table.frame.columns]
+            mapping = suggest_with_overrides(kind, headers, maps.get(kind, {}))
             loaded[kind] = load_kind(table, kind, mapping)
         except ReadError as error:
             raise InputError(str(error)) from error

@@ -114,6 +114,20 @@ def suggest_mapping(kind: str, headers: list[str]) -> dict[str, str]:
     return mapping
 
 
+def suggest_with_overrides(kind: str, headers: list[str], overrides: dict[str, str]
+                           ) -> dict[str, str]:
+    """The suggested mapping, with the user's own {source: column} choices taking precedence.
+
+    A canonical column the user mapped by hand is dropped from the suggestion, so it is never
+    mapped twice.
+    """
+    suggested = suggest_mapping(kind, headers)
+    chosen = {source: column for source, column in suggested.items()
+              if column not in overrides.values()}
+    chosen.update(overrides)
+    return chosen
+
+
 def guess_kind(headers: list[str]) -> str | None:
     """The kind whose required columns the headers cover best, or None when none is complete."""
     best: tuple[float, int, str] | None = None

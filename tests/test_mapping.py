@@ -190,3 +190,13 @@ def test_adapt_mapping_rekeys_remembered_mapping() -> None:
         "kunde id": "customer_id",
         "BELØB": "amount",
     }
+
+
+def test_hand_mapping_wins_over_the_suggestion() -> None:
+    from loyalty_model.mapping import suggest_with_overrides
+
+    headers = ["Ordrenr", "Kunde-ID", "Ordredato", "Beløb", "Pris inkl. moms"]
+    mapping = suggest_with_overrides("orders", headers, {"Pris inkl. moms": "amount"})
+    assert mapping["Pris inkl. moms"] == "amount"
+    assert "Beløb" not in mapping  # amount is not mapped twice
+    assert mapping["Kunde-ID"] == "customer_id"
