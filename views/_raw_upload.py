@@ -14,6 +14,7 @@ import streamlit as st
 from loyalty_model import storage
 from loyalty_model.i18n import fmt_kpi_value, t
 from loyalty_model.kpi_file import merge_kpis
+from loyalty_model.mapping import mapping_signature
 from loyalty_model.raw_intake import RawKpis, compute, kind_columns, propose
 from loyalty_model.readers import ReadError, Table, read_table
 from loyalty_model.sample import SAMPLE_DIR
@@ -36,22 +37,13 @@ def _compute(keys: tuple, _tables: dict[str, tuple[Table, dict[str, str]]]) -> R
 
 def _mapping_form(index: int, table: Table, lang: str) -> tuple[str, dict[str, str]] | None:
     headers = [str(c) for c in table.frame.columns]
-    remembered = {}
-    first = propose(table)
-    if first.signature:
-        stored = storage.load_mapping(engine(), first.signature)
-        if stored:
-            remembered[first.signature] = stored
-    kind_key = f"raw_kind_{index}_{table.file}"
-    default_kind = first.kind if first.kind in RAW_KINDS else RAW_KINDS[0]
-    kind = st.selectbox(t("raw.kind", lang), RAW_KINDS, key=kind_key,
-                        index=RAW_KINDS.index(default_kind),
+    guessed = propose(table).kind
+    kind = st.selectbox(t("raw.kind", lang), RAW_KINDS, key=f"raw_kind_{index}_{table.file}",
+                        index=RAW_KINDS.index(guessed) if guessed in RAW_KINDS else 0,
                         format_func=lambda k: t(f"raw.kind_{k}", lang))
-    proposal = propose(table, remembered, kind)
-    if proposal.signature and not remembered and proposal.kind == kind:
-        stored = storage.load_mapping(engine(), proposal.signature)
-        if stored:
-            proposal = propose(table, {proposal.signature: stored}, kind)
+    signature = mapping_signature(kind, headers)
+    stored = storage.load_mapping(engine(), signature)
+    proposal = propose(table, {signature: stored} if stored else None, kind)
     st.caption(t("raw.remembered", lang) if proposal.remembered else t("raw.suggested", lang))
     by_column = {column: source for source, column in proposal.mapping.items()}
     required, optional = kind_columns(kind)
@@ -129,9 +121,8 @@ def render(workshop: storage.Workshop, current: pd.DataFrame, lang: str) -> None
             st.error(error.localized(lang))
             return
         for kind, (table, mapping) in confirmed.items():
-            signature = propose(table, kind=kind).signature
-            if signature:
-                storage.save_mapping(engine(), signature, kind, mapping)
+            signature = mapping_signature(kind, [str(c) for c in table.frame.columns])
+            storage.save_mapping(engine(), signature, kind, mapping)
         st.session_state["raw_result"] = result
         st.session_state["raw_result_keys"] = tuple(keys)
     result = st.session_state.get("raw_result")
