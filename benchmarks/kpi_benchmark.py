@@ -28,8 +28,8 @@ TOLERANCE = 1e-9
 
 def run_project(directory: Path) -> dict[str, float | None]:
     """The app's own path: bytes → read_table → load_kind → compute_kpis."""
-    from loyalty_model.raw_kpis import compute_kpis, load_kind
-    from loyalty_model.readers import read_table
+    from loyalty_model.intake.raw_kpis import compute_kpis, load_kind
+    from loyalty_model.intake.readers import read_table
 
     frames = {}
     for kind in KINDS:
@@ -53,7 +53,7 @@ def child(side: str, directory: Path) -> None:
     runner = run_project if side == "project" else run_duckdb
     # Import the side's libraries first: interpreter and import time are not what users wait on.
     if side == "project":
-        import loyalty_model.raw_kpis  # noqa: F401
+        import loyalty_model.intake.raw_kpis  # noqa: F401
     else:
         import benchmarks.duckdb_reference  # noqa: F401
     start = time.perf_counter()

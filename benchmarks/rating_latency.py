@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from loyalty_model import storage  # noqa: E402
 from loyalty_model.model import load_model  # noqa: E402
+from loyalty_model.workshop import storage  # noqa: E402
 
 
 @contextmanager

@@ -31,12 +31,12 @@ def child(fmt: str, lang: str, repeats: int) -> dict[str, list[float] | float]:
     """Runs inside a fresh interpreter: one first report, then `repeats` more."""
     from datetime import date
 
-    from loyalty_model import sample
-    from loyalty_model.chart_images import clear_cache
     from loyalty_model.model import load_model
-    from loyalty_model.report_data import build_report_data
-    from loyalty_model.report_pdf import render_pdf
-    from loyalty_model.report_pptx import render_pptx
+    from loyalty_model.takeaways.chart_images import clear_cache
+    from loyalty_model.takeaways.report_data import build_report_data
+    from loyalty_model.takeaways.report_pdf import render_pdf
+    from loyalty_model.takeaways.report_pptx import render_pptx
+    from loyalty_model.workshop import sample
 
     model = load_model()
     info = sample.company()

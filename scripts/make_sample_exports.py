@@ -141,9 +141,9 @@ def write_summary_kpis() -> None:
     import sys
 
     sys.path.insert(0, str(OUT.parent.parent.parent))
-    from loyalty_model.loading import load_kind
-    from loyalty_model.raw_intake import kpi_rows
-    from loyalty_model.readers import read_table
+    from loyalty_model.intake.loading import load_kind
+    from loyalty_model.intake.raw_intake import kpi_rows
+    from loyalty_model.intake.readers import read_table
 
     files = {"orders": "ordrer.csv", "surveys": "kundemaaling.csv", "tickets": "sager.xlsx",
              "customers": "customers.csv"}

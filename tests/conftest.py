@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from loyalty_model import storage
 from loyalty_model.model import Model, load_model
+from loyalty_model.workshop import storage
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("SKAB_CHROMIUM", "/usr/bin/chromium")

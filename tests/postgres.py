@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from loyalty_model import storage
+from loyalty_model.workshop import storage
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "start_postgres.sh"
 _started: dict[str, str] = {}

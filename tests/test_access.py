@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loyalty_model.access import (
+from loyalty_model.workshop.access import (
     CLIENT_FAILURES_PER_MINUTE,
     FREE_ATTEMPTS,
     SERVER_FAILURES_PER_MINUTE,

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loyalty_model import business_case as bc
+from loyalty_model.assessment import business_case as bc
 from loyalty_model.model import Model
+from loyalty_model.takeaways import business_charts
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = bc.Inputs(customers=2000, arpc=6000, churn=0.20, margin=0.30, improvement=0.02,
@@ -81,14 +82,15 @@ def test_defaults_come_from_the_latest_kpis() -> None:
 
 
 def test_charts_show_both_scenarios_and_the_waterline() -> None:
-    survival = bc.survival_chart(INPUTS, "da").to_dict()
-    frame = bc.survival_frame(INPUTS)
+    survival = business_charts.survival_chart(INPUTS, "da").to_dict()
+    frame = business_charts.survival_frame(INPUTS)
     assert set(frame["scenario"]) == {"today", "improved"}
     assert frame.query("year == 5 and scenario == 'today'")["customers"].iloc[0] == \
         pytest.approx(2000 * 0.8 ** 5)
     assert survival["encoding"]["x"]["field"] == "year"
-    berg = bc.iceberg_chart(bc.iceberg(60, {"silent_per_complaint": 26,
-                                            "unhappy_customer_tells": 12}), "da").to_dict()
+    berg = business_charts.iceberg_chart(bc.iceberg(60, {"silent_per_complaint": 26,
+                                                         "unhappy_customer_tells": 12}),
+                                         "da").to_dict()
     assert berg["layer"][0]["encoding"]["y"]["scale"]["type"] == "symlog"
     assert any(layer["mark"]["type"] == "rule" for layer in berg["layer"])
 

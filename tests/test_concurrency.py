@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from loyalty_model import live, storage
 from loyalty_model.model import Model
+from loyalty_model.workshop import live, storage
 from tests.postgres import fresh_schema_url
 
 PARTICIPANTS = 30

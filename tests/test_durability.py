@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from loyalty_model import storage
 from loyalty_model.model import load_model
+from loyalty_model.workshop import storage
 from tests.conftest import ROOT, AppServer, assert_no_exception
 
 TIMEOUT = 30_000
@@ -99,7 +99,7 @@ def test_a_killed_server_comes_back_with_every_answer(tmp_path: Path, browser) -
 
 WRITER = textwrap.dedent("""
     import sys
-    from loyalty_model import storage
+    from loyalty_model.workshop import storage
     engine = storage.make_engine(sys.argv[1])
     workshop = storage.workshop_by_code(engine, sys.argv[2])
     people = storage.list_participants(engine, workshop.id)

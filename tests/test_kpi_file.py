@@ -8,9 +8,9 @@ import os
 import pandas as pd
 import pytest
 
-from loyalty_model.kpi_file import merge_kpis, read_kpi_file
+from loyalty_model.intake.kpi_file import merge_kpis, read_kpi_file
+from loyalty_model.intake.table import ReadError
 from loyalty_model.model import Model
-from loyalty_model.readers import ReadError
 
 GOOD = "kpi,value,period,target\nnps,24,2026-Q3,30\nfirst_contact_resolution,0.82,2026-Q3,\n"
 

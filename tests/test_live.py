@@ -16,9 +16,10 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from loyalty_model import charts, live, storage
-from loyalty_model.access import FREE_ATTEMPTS
 from loyalty_model.model import Model
+from loyalty_model.takeaways import charts
+from loyalty_model.workshop import live, storage
+from loyalty_model.workshop.access import FREE_ATTEMPTS
 
 ROOT = Path(__file__).resolve().parent.parent
 NASTY = "<b>x</b><script>alert(1)</script>"

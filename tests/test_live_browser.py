@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from loyalty_model import storage
+from loyalty_model.workshop import storage
 from tests.conftest import ROOT, AppServer, assert_no_exception
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from loyalty_model.mapping import (
+from loyalty_model.intake.mapping import (
     KINDS,
     SYNONYMS_FILE,
     adapt_mapping,
@@ -17,7 +17,8 @@ from loyalty_model.mapping import (
     normalise_header,
     suggest_mapping,
 )
-from loyalty_model.readers import ReadError, read_table
+from loyalty_model.intake.readers import read_table
+from loyalty_model.intake.table import ReadError
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "data" / "templates"
 
@@ -193,7 +194,7 @@ def test_adapt_mapping_rekeys_remembered_mapping() -> None:
 
 
 def test_hand_mapping_wins_over_the_suggestion() -> None:
-    from loyalty_model.mapping import suggest_with_overrides
+    from loyalty_model.intake.mapping import suggest_with_overrides
 
     headers = ["Ordrenr", "Kunde-ID", "Ordredato", "Beløb", "Pris inkl. moms"]
     mapping = suggest_with_overrides("orders", headers, {"Pris inkl. moms": "amount"})

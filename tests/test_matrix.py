@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from benchmarks.generate import generate
-from loyalty_model.matrix import QUADRANTS, loyalty_matrix
-from loyalty_model.raw_kpis import load_kind
-from loyalty_model.readers import read_table
+from loyalty_model.intake.matrix import QUADRANTS, loyalty_matrix
+from loyalty_model.intake.raw_kpis import load_kind
+from loyalty_model.intake.readers import read_table
 
 
 @pytest.fixture

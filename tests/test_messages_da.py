@@ -17,16 +17,18 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from loyalty_model.assessment.scoring import ScoringInputError, validate_ratings
 from loyalty_model.cli import main
 from loyalty_model.i18n import strings, t
-from loyalty_model.kpi_file import read_kpi_file
-from loyalty_model.loading import EXPECTED, format_problems, load_kind
-from loyalty_model.mapping import KINDS, apply_mapping
+from loyalty_model.intake.converters import CellProblem
+from loyalty_model.intake.kpi_file import read_kpi_file
+from loyalty_model.intake.loading import EXPECTED, format_problems, load_kind
+from loyalty_model.intake.mapping import KINDS, apply_mapping
+from loyalty_model.intake.raw_intake import compute
+from loyalty_model.intake.readers import read_table
+from loyalty_model.intake.table import ReadError
 from loyalty_model.messages import Message, Number, localized
 from loyalty_model.model import Model
-from loyalty_model.raw_intake import compute
-from loyalty_model.readers import CellProblem, ReadError, read_table
-from loyalty_model.scoring import ScoringInputError, validate_ratings
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = ["Ordrenr", "Kunde-ID", "Ordredato", "Beløb"]
@@ -305,7 +307,7 @@ def test_every_message_renders_in_both_languages(key: str) -> None:
 
 def test_every_message_key_used_in_the_code_exists() -> None:
     used: set[str] = set()
-    for path in (ROOT / "loyalty_model").glob("*.py"):
+    for path in (ROOT / "loyalty_model").rglob("*.py"):
         used |= set(re.findall(r"""\bMessage\(\s*["']([a-z_.]+)["']""", path.read_text()))
     used |= {f"kind.{kind}" for kind in KINDS}
     used |= {f"expected.{key}" for key in ("id", "text", "date", "number", "score", "count",

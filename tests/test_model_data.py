@@ -90,7 +90,7 @@ def test_every_key_used_in_the_code_exists() -> None:
 
     root = Path(__file__).resolve().parent.parent
     used: set[str] = set()
-    for path in [root / "app.py", *root.glob("views/*.py"), *root.glob("loyalty_model/*.py")]:
+    for path in [root / "app.py", *root.glob("views/*.py"), *root.glob("loyalty_model/**/*.py")]:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", path.read_text()))
     for lang in LANGUAGES:
         missing = used - set(strings(lang))

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loyalty_model import sample, storage
 from loyalty_model.model import load_model
+from loyalty_model.workshop import sample, storage
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["views/start.py", "views/assess.py", "views/kpis.py", "views/results.py",
@@ -116,7 +116,7 @@ def test_uploads_are_parsed_once_per_content(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_changing_a_result_setting_reads_and_computes_no_file(
         sample_workshop: tuple[storage.Workshop, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from loyalty_model import raw_kpis, readers
+    from loyalty_model.intake import raw_kpis, readers
     from views import _raw_upload as raw
 
     def forbidden(*_args: object, **_kwargs: object) -> None:

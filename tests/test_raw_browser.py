@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from loyalty_model import storage
-from loyalty_model.sample import SAMPLE_DIR
+from loyalty_model.workshop import storage
+from loyalty_model.workshop.sample import SAMPLE_DIR
 from tests.conftest import AppServer, assert_no_exception
 from tests.test_journey_browser import TIMEOUT, wait_idle
 

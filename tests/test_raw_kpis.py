@@ -12,14 +12,15 @@ import pytest
 
 from benchmarks.duckdb_reference import reference_kpis
 from benchmarks.generate import generate, to_csv_bytes, write
-from loyalty_model.raw_kpis import (
+from loyalty_model.intake.raw_kpis import (
     KPI_NAMES,
     compute_kpis,
     compute_kpis_by_period,
     format_problems,
     load_kind,
 )
-from loyalty_model.readers import ReadError, read_table
+from loyalty_model.intake.readers import read_table
+from loyalty_model.intake.table import ReadError
 
 FILES = Path(__file__).parent / "files"
 

@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.generate import generate, to_csv_bytes
-from loyalty_model.mapping import KINDS
-from loyalty_model.raw_kpis import compute_kpis, format_problems, load_kind
-from loyalty_model.readers import ReadError, read_table
+from loyalty_model.intake.mapping import KINDS
+from loyalty_model.intake.raw_kpis import compute_kpis, format_problems, load_kind
+from loyalty_model.intake.readers import read_table
+from loyalty_model.intake.table import ReadError
 
 FILE = "upload.csv"
 FUZZ = settings(

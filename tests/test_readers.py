@@ -11,15 +11,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from loyalty_model.readers import (
-    CellProblem,
-    ReadError,
-    read_table,
-    to_bool,
-    to_datetime,
-    to_number,
-    to_text,
-)
+from loyalty_model.intake.converters import CellProblem, to_bool, to_number, to_text
+from loyalty_model.intake.dates import to_datetime
+from loyalty_model.intake.readers import read_table
+from loyalty_model.intake.table import ReadError
 
 FILES = Path(__file__).parent / "files"
 

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from loyalty_model import business_case as bc
-from loyalty_model import sample
+from loyalty_model.assessment import business_case as bc
 from loyalty_model.i18n import strings, t
 from loyalty_model.model import Model
-from loyalty_model.report_data import ReportData, build_report_data
-from loyalty_model.report_pdf import render_pdf
-from loyalty_model.report_pptx import render_pptx
+from loyalty_model.takeaways.report_data import ReportData, build_report_data
+from loyalty_model.takeaways.report_pdf import render_pdf
+from loyalty_model.takeaways.report_pptx import render_pptx
+from loyalty_model.workshop import sample
 from tests.test_reports import DAY, deck_text, report
 
 NEW_KEYS = ("report.business_intro", "report.business_example", "report.business_from_rate",

@@ -18,12 +18,15 @@ import pandas as pd
 import pytest
 from pptx import Presentation
 
-from loyalty_model import report_pdf, sample
 from loyalty_model.i18n import strings, t
 from loyalty_model.model import Model, load_model
-from loyalty_model.report_data import ReportData, build_report_data, gap_text
-from loyalty_model.report_pdf import ReportFontError, render_pdf
-from loyalty_model.report_pptx import DeckStyle, DeckStyleError, parse_accent, render_pptx
+from loyalty_model.takeaways import report_pdf
+from loyalty_model.takeaways.pptx_deck import DeckStyle, DeckStyleError, parse_accent
+from loyalty_model.takeaways.report_data import ReportData, build_report_data
+from loyalty_model.takeaways.report_pdf import ReportFontError, render_pdf
+from loyalty_model.takeaways.report_pptx import render_pptx
+from loyalty_model.takeaways.report_text import gap_text
+from loyalty_model.workshop import sample
 
 DAY = date(2026, 11, 22)
 PLAN = pd.DataFrame([
@@ -278,7 +281,7 @@ def test_libreoffice_opens_the_deck_and_shows_its_charts(tmp_path: Path) -> None
 def app_workshop(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     import streamlit as st
 
-    from loyalty_model import storage
+    from loyalty_model.workshop import storage
 
     path = tmp_path_factory.mktemp("reports_app") / "app.db"
     with pytest.MonkeyPatch.context() as patch:
@@ -331,8 +334,8 @@ def test_results_page_offers_every_download(app_workshop) -> None:  # noqa: ANN0
 
 
 def test_a_stored_workshop_reports_its_matrix_and_plan(engine, model: Model) -> None:  # noqa: ANN001
-    from loyalty_model import storage
-    from loyalty_model.report_data import from_workshop
+    from loyalty_model.takeaways.report_data import from_workshop
+    from loyalty_model.workshop import storage
 
     workshop, _ = sample.create_sample_workshop(engine, model, "da")
     storage.save_evidence(engine, workshop.id, "loyalty_matrix", {"shares": SHARES})

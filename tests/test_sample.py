@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from loyalty_model import sample, storage
-from loyalty_model.loading import load_kind
+from loyalty_model.intake.loading import load_kind
+from loyalty_model.intake.raw_intake import kpi_rows
+from loyalty_model.intake.readers import read_table
 from loyalty_model.model import Model
-from loyalty_model.raw_intake import kpi_rows
-from loyalty_model.readers import read_table
+from loyalty_model.workshop import sample, storage
 
 EXPORTS = sample.SAMPLE_DIR / "exports"
 FILES = sample.EXPORT_FILES

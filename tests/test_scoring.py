@@ -7,16 +7,16 @@ import math
 import pandas as pd
 import pytest
 
-from loyalty_model.model import Model
-from loyalty_model.scoring import (
+from loyalty_model.assessment.kpi_scoring import score_kpi_value
+from loyalty_model.assessment.periods import normalise_period
+from loyalty_model.assessment.scoring import (
     ScoringInputError,
     assess,
     gap_status,
-    normalise_period,
     rating_to_score,
-    score_kpi_value,
     with_settings,
 )
+from loyalty_model.model import Model
 
 
 def ratings_for(model: Model, per_layer: dict[str, list[float | None]]) -> pd.DataFrame:

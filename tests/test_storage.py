@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, inspect, text
 
-from loyalty_model import storage
+from loyalty_model.workshop import storage
+from loyalty_model.workshop.storage import schema
 from tests.postgres import fresh_schema_url
 
 # The schema as version 1 of the app created it, frozen here: the upgrade test must not follow
@@ -212,7 +213,7 @@ def test_a_failing_migration_leaves_the_old_schema(db_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     build_old_database(f"sqlite:///{db_path}", with_meta=True)
     broken = {**storage.MIGRATIONS, 2: [*storage.MIGRATIONS[2], "THIS IS NOT SQL"]}
-    monkeypatch.setattr(storage, "MIGRATIONS", broken)
+    monkeypatch.setattr(schema, "MIGRATIONS", broken)
     with pytest.raises(Exception, match="syntax error"):
         storage.make_engine(f"sqlite:///{db_path}")
     monkeypatch.undo()

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, func, select
 
-from loyalty_model import sample, storage
+from loyalty_model.assessment.scoring import assess
 from loyalty_model.model import Model
-from loyalty_model.scoring import assess
-from loyalty_model.workshop_json import (
+from loyalty_model.workshop import sample, storage
+from loyalty_model.workshop.workshop_json import (
     WorkshopFileError,
     export_json,
     export_workshop,

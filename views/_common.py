@@ -10,10 +10,10 @@ import os
 import streamlit as st
 from sqlalchemy import Engine
 
-from loyalty_model import storage
 from loyalty_model.i18n import LANGUAGES, t
 from loyalty_model.model import Model, load_model
-from loyalty_model.storage import Workshop
+from loyalty_model.workshop import storage
+from loyalty_model.workshop.storage import Workshop
 
 URL_KEYS = {"w": "workshop_code", "k": "facilitator_key", "lang": "lang"}
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from loyalty_model import live
 from loyalty_model.i18n import t
+from loyalty_model.workshop import live
 from views._common import engine, model
 
 LIVE_SECONDS = 3  # the facilitator's view refreshes itself this often

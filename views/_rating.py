@@ -9,9 +9,9 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from loyalty_model import storage
 from loyalty_model.i18n import t
 from loyalty_model.model import Statement
+from loyalty_model.workshop import storage
 from views._common import engine
 
 DONT_KNOW = 0

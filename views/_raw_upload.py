@@ -1,6 +1,6 @@
 """The "from your exports" tab of the KPI page: upload, confirm the mapping, compute, save.
 
-All computing is in loyalty_model.raw_intake; this file only collects choices and renders.
+All computing is in loyalty_model.intake.raw_intake; this file only collects choices and renders.
 Parsed files are cached by content, so reruns (and the results page) never re-read them.
 """
 
@@ -11,13 +11,14 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from loyalty_model import storage
 from loyalty_model.i18n import fmt_kpi_value, t
-from loyalty_model.kpi_file import merge_kpis
-from loyalty_model.mapping import mapping_signature
-from loyalty_model.raw_intake import RawKpis, compute, kind_columns, propose
-from loyalty_model.readers import ReadError, Table, read_table
-from loyalty_model.sample import SAMPLE_DIR
+from loyalty_model.intake.kpi_file import merge_kpis
+from loyalty_model.intake.mapping import mapping_signature
+from loyalty_model.intake.raw_intake import RawKpis, compute, kind_columns, propose
+from loyalty_model.intake.readers import read_table
+from loyalty_model.intake.table import ReadError, Table
+from loyalty_model.workshop import storage
+from loyalty_model.workshop.sample import SAMPLE_DIR
 from views._common import engine, model
 
 RAW_KINDS = ("surveys", "orders", "tickets", "customers")

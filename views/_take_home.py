@@ -10,20 +10,20 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy import Engine
 
-from loyalty_model import storage
-from loyalty_model.exports import results_csv, results_xlsx
 from loyalty_model.i18n import LANGUAGES, t
 from loyalty_model.model import Model, ScoringSettings
-from loyalty_model.report_data import from_workshop
-from loyalty_model.report_pdf import ReportFontError, font_paths, render_pdf
-from loyalty_model.report_pptx import (
+from loyalty_model.takeaways.exports import results_csv, results_xlsx
+from loyalty_model.takeaways.pptx_deck import (
     DEFAULT_ACCENT,
     DeckStyle,
     DeckStyleError,
     check_logo,
-    render_pptx,
 )
-from loyalty_model.workshop_json import export_json
+from loyalty_model.takeaways.report_data import from_workshop
+from loyalty_model.takeaways.report_pdf import ReportFontError, font_paths, render_pdf
+from loyalty_model.takeaways.report_pptx import render_pptx
+from loyalty_model.workshop import storage
+from loyalty_model.workshop.workshop_json import export_json
 
 PDF = "application/pdf"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"

@@ -5,11 +5,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from loyalty_model import storage
-from loyalty_model.exports import actions_csv
+from loyalty_model.assessment.reading import proposed_actions
+from loyalty_model.assessment.scoring import assess
 from loyalty_model.i18n import t
-from loyalty_model.reading import proposed_actions
-from loyalty_model.scoring import assess
+from loyalty_model.takeaways.exports import actions_csv
+from loyalty_model.workshop import storage
 from views._common import current_lang, engine, model, require_workshop
 
 lang = current_lang()

@@ -6,8 +6,8 @@ restart loses nothing; the widgets are re-filled from the database.
 
 import streamlit as st
 
-from loyalty_model import storage
 from loyalty_model.i18n import t
+from loyalty_model.workshop import storage
 from views._common import current_lang, engine, model, require_workshop
 from views._rating import statement_radios
 

@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from loyalty_model import business_case as bc
-from loyalty_model import storage
+from loyalty_model.assessment import business_case as bc
 from loyalty_model.i18n import t
+from loyalty_model.takeaways.business_charts import iceberg_chart, survival_chart
+from loyalty_model.workshop import storage
 from views._common import current_lang, current_workshop, engine, model
 
 lang = current_lang()
@@ -104,7 +105,7 @@ if problems:
 
 st.subheader(t("business.retention_heading", lang))
 figures = bc.retention_case(inputs, assumptions, lang)
-st.altair_chart(bc.survival_chart(inputs, lang), width="stretch")
+st.altair_chart(survival_chart(inputs, lang), width="stretch")
 st.dataframe(pd.DataFrame([
     {t("business.col_figure", lang): t(f.label, lang),
      t("business.col_value", lang): bc.figure_text(f, lang),
@@ -115,7 +116,7 @@ st.dataframe(pd.DataFrame([
 st.subheader(t("business.iceberg_heading", lang))
 st.write(t("business.iceberg_intro", lang))
 berg = bc.iceberg(complaints, assumptions)
-st.altair_chart(bc.iceberg_chart(berg, lang), width="stretch")
+st.altair_chart(iceberg_chart(berg, lang), width="stretch")
 st.dataframe(pd.DataFrame([
     {t("business.col_figure", lang): label, t("business.col_value", lang): value,
      t("business.col_how", lang): how}

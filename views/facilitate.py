@@ -11,8 +11,9 @@ import os
 import segno
 import streamlit as st
 
-from loyalty_model import charts, live, storage
 from loyalty_model.i18n import t
+from loyalty_model.takeaways import charts
+from loyalty_model.workshop import live, storage
 from views._common import current_lang, engine, model, open_workshop, require_workshop
 from views._live_ui import LIVE_SECONDS, discussion_points, layer_table, live_view
 

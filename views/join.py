@@ -10,9 +10,9 @@ from math import ceil
 import streamlit as st
 from sqlalchemy.exc import NoResultFound, SQLAlchemyError
 
-from loyalty_model import storage
-from loyalty_model.access import JoinLimits, SessionGuard
 from loyalty_model.i18n import t
+from loyalty_model.workshop import storage
+from loyalty_model.workshop.access import JoinLimits, SessionGuard
 from views import _participant as me
 from views._common import current_lang, engine, model
 from views._live_ui import ROOM_SECONDS, discussion_points, layer_bars, live_view

@@ -3,12 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from loyalty_model import storage
+from loyalty_model.assessment.kpi_scoring import score_kpis
 from loyalty_model.i18n import fmt_kpi_value, t
-from loyalty_model.kpi_file import ReadError, merge_kpis, parse_kpi_frame, read_kpi_file
+from loyalty_model.intake.kpi_file import ReadError, merge_kpis, parse_kpi_frame, read_kpi_file
 from loyalty_model.model import DATA_DIR
-from loyalty_model.report_data import kpi_scoring_text, kpi_source_text
-from loyalty_model.scoring import score_kpis
+from loyalty_model.takeaways.report_text import kpi_scoring_text, kpi_source_text
+from loyalty_model.workshop import storage
 from views import _raw_upload as raw_upload
 from views._common import current_lang, engine, model, require_workshop
 

@@ -7,10 +7,10 @@ is a fixed string and never contains anything a user typed.
 
 import streamlit as st
 
+from loyalty_model.assessment.reading import summary
+from loyalty_model.assessment.scoring import ScoringInputError
 from loyalty_model.i18n import t
-from loyalty_model.reading import summary
-from loyalty_model.report_data import from_workshop
-from loyalty_model.scoring import ScoringInputError
+from loyalty_model.takeaways.report_data import from_workshop
 from views._common import current_lang, engine, model, require_workshop
 
 PROJECTOR_CSS = """

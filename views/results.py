@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from loyalty_model import charts, storage
+from loyalty_model.assessment.kpi_scoring import kpi_trend, layer_kpi_trend
+from loyalty_model.assessment.reading import layer_reading, priority_reason
+from loyalty_model.assessment.scoring import assess, with_settings
 from loyalty_model.i18n import fmt_percent, t
-from loyalty_model.reading import layer_reading, priority_reason
-from loyalty_model.scoring import assess, kpi_trend, layer_kpi_trend, with_settings
+from loyalty_model.takeaways import charts
+from loyalty_model.workshop import storage
 from views._common import current_lang, engine, model, require_workshop
 
 lang = current_lang()

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from loyalty_model import sample, storage
 from loyalty_model.i18n import LANGUAGES, t
+from loyalty_model.workshop import sample, storage
 from views._common import current_lang, current_workshop, engine, model, open_workshop
 
 lang = current_lang()
@@ -51,7 +51,7 @@ with right:
 # --- Import a workshop exported as JSON on another machine ---------------------------------------
 import re  # noqa: E402
 
-from loyalty_model.workshop_json import WorkshopFileError, import_workshop  # noqa: E402
+from loyalty_model.workshop.workshop_json import WorkshopFileError, import_workshop  # noqa: E402
 
 with st.expander(t("json_import.heading", lang)):
     st.caption(t("json_import.intro", lang))

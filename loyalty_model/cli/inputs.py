@@ -1,0 +1,58 @@
+"""Files the subcommands share (ratings, KPIs) and the one-line error they all end in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from loyalty_model.intake.kpi_file import KpiFileResult, read_kpi_file
+from loyalty_model.intake.table import ReadError
+from loyalty_model.messages import Message, Number, localized
+from loyalty_model.model import Model
+
+EXIT_BAD_INPUT = 2
+
+
+class InputError(Exception):
+    """Something the user gave us is wrong; the message says what, in one line."""
+
+
+def read_bytes(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from error
+
+
+def read_ratings(path: str, lang: str = "en") -> pd.DataFrame:
+    """Ratings file: participant, statement_id, rating (1-5, empty for don't know)."""
+    from loyalty_model.intake.readers import read_table
+
+    try:
+        table = read_table(read_bytes(path), Path(path).name)
+    except ReadError as error:
+        raise InputError(error.localized(lang)) from error
+    frame = table.frame
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    missing = {"participant", "statement_id", "rating"} - set(frame.columns)
+    if missing:
+        message = Message("cli.ratings_missing", file=Path(path).name,
+                          columns=", ".join(sorted(missing)))
+        raise InputError(message.localized(lang))
+    return frame
+
+
+def read_kpis(path: str | None, model: Model, lang: str = "en") -> KpiFileResult | None:
+    """KPI file; the first bad row (and how many more) stops the command, in `lang`."""
+    if path is None:
+        return None
+    try:
+        result = read_kpi_file(read_bytes(path), Path(path).name, model)
+    except ReadError as error:
+        raise InputError(error.localized(lang)) from error
+    if result.problems:
+        rest = result.problem_count - 1
+        more = Message("cli.and_more", n=Number(rest, en_group="")).localized(lang) if rest else ""
+        raise InputError(f"{localized(result.problems[0], lang)}{more}")
+    return result

@@ -1,0 +1,145 @@
+"""The report's page furniture: fonts, header and footer, headings, tables and chart images.
+
+Kept apart from report_pdf.py so the pages there say what goes in the report and this says how
+anything in it looks; a change of typography never touches a page. The document is handed its
+font files rather than finding them: where fonts live is a deployment matter (report_pdf.FONT_DIR).
+Participant text only ever goes through plain text cells here, never fpdf2's markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from loyalty_model.i18n import t
+from loyalty_model.takeaways.chart_images import png_size
+
+if TYPE_CHECKING:
+    from loyalty_model.takeaways.report_data import ReportData
+
+FONT = "DejaVu"
+ACCENT = (0, 121, 140)  # the KPI teal of the charts
+INK = (34, 34, 34)
+MUTED = (92, 107, 115)
+LIGHT = (232, 241, 243)
+MARGIN = 18.0
+PX_TO_MM = 25.4 / 96  # CSS pixels at 96 dpi
+
+
+class PdfDocument(FPDF):
+    """An A4 page set in DejaVu Sans, with the report's running header, footer and blocks."""
+
+    def __init__(self, data: ReportData, fonts: dict[str, Path]) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.data = data
+        for style, path in fonts.items():
+            self.add_font(FONT, style, str(path))
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(True, margin=MARGIN)
+        self.set_title(f"{data.title} – Skab promoters")
+        self.set_author(data.team)
+        self.set_creator("Skab promoters")
+        self.set_lang("da-DK" if data.lang == "da" else "en-GB")
+
+    @property
+    def content_width(self) -> float:
+        return self.w - self.l_margin - self.r_margin
+
+    def header(self) -> None:
+        if self.page_no() == 1:
+            return
+        self.set_font(FONT, "", 8)
+        self.set_text_color(*MUTED)
+        self.cell(0, 5, f"Skab promoters · {self.data.title}", new_x="LMARGIN", new_y="NEXT")
+        self.set_draw_color(*ACCENT)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.ln(6)
+
+    def footer(self) -> None:
+        if self.page_no() == 1:
+            return
+        self.set_y(-12)
+        self.set_font(FONT, "", 8)
+        self.set_text_color(*MUTED)
+        self.cell(0, 5, t("report.page", self.data.lang, page=self.page_no(), total="{nb}"),
+                  align="R")
+
+    # --- text blocks ---------------------------------------------------------------------------
+
+    def heading(self, text: str, size: float = 18) -> None:
+        self.set_font(FONT, "B", size)
+        self.set_text_color(*ACCENT)
+        self.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+
+    def subheading(self, text: str) -> None:
+        if self.will_page_break(20):
+            self.add_page()
+        self.ln(2)
+        self.set_font(FONT, "B", 12)
+        self.set_text_color(*INK)
+        self.multi_cell(0, 6, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.ln(1)
+
+    def paragraph(self, text: str, size: float = 10, style: str = "",
+                  colour: tuple[int, int, int] = INK) -> None:
+        self.set_font(FONT, style, size)
+        self.set_text_color(*colour)
+        self.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.ln(1.5)
+
+    def bullets(self, lines: list[str], size: float = 10) -> None:
+        self.set_font(FONT, "", size)
+        self.set_text_color(*INK)
+        for line in lines:
+            height = self.multi_cell(self.content_width - 6, size * 0.5, line, dry_run=True,
+                                     output="HEIGHT")
+            if self.will_page_break(height + 1):
+                self.add_page()  # never split a bullet across two pages
+            self.set_x(self.l_margin + 2)
+            self.cell(4, size * 0.5, "•")
+            self.multi_cell(self.content_width - 6, size * 0.5, line, align="L",
+                            new_x="LMARGIN", new_y="NEXT")
+            self.ln(1)
+
+    def table_of(self, headings: list[str], rows: list[list[str]], widths: tuple[float, ...],
+                 align: tuple[str, ...]) -> None:
+        self.set_font(FONT, "", 8.5)
+        self.set_text_color(*INK)
+        self.set_fill_color(255, 255, 255)
+        self.set_draw_color(200, 208, 212)
+        head = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=ACCENT)
+        striped = FontFace(color=INK, fill_color=LIGHT)
+        plain = FontFace(color=INK)
+        with self.table(col_widths=widths, text_align=align, headings_style=head,
+                        borders_layout="HORIZONTAL_LINES", line_height=4.2,
+                        padding=(1.2, 1.5), repeat_headings=1) as table:
+            row = table.row()
+            for text in headings:
+                row.cell(text)
+            for index, values in enumerate(rows):
+                row = table.row(style=striped if index % 2 else plain)
+                for text in values:
+                    row.cell(text)
+        self.ln(3)
+
+    def chart(self, png: bytes, caption: str = "", max_height: float | None = None) -> None:
+        """The chart at its natural size (never blown up), shrunk to fit the page if needed."""
+        width_px, height_px = png_size(png)
+        width = min(self.content_width, width_px / 2 * PX_TO_MM)
+        height = width * height_px / width_px
+        limit = max_height or (self.h - 2 * MARGIN - 30)
+        if height > limit:
+            height, width = limit, limit * width_px / height_px
+        if self.will_page_break(height + 12):
+            self.add_page()
+        x = self.l_margin + (self.content_width - width) / 2
+        self.image(io.BytesIO(png), x=x, y=self.get_y(), w=width, h=height)
+        self.set_y(self.get_y() + height + 2)
+        if caption:
+            self.paragraph(caption, size=8.5, style="I", colour=MUTED)
+        self.ln(3)

@@ -1,0 +1,77 @@
+"""Everything the product keeps, split by kind of record: SQLite by default, PostgreSQL by URL.
+
+Part of the workshop layer: may import loyalty_model.intake, loyalty_model.assessment, messages,
+i18n and model; never takeaways, cli or streamlit. Callers use `storage.<name>` from here.
+"""
+
+from .database import DEFAULT_SQLITE_PATH, FairLock, database_url, url_from_settings, writing
+from .kpi_sets import (
+    ACTION_COLUMNS,
+    actions_frame,
+    kpis_frame,
+    load_evidence,
+    save_actions,
+    save_evidence,
+    save_kpis,
+)
+from .mappings import load_mapping, save_mapping
+from .rating import count_ratings, participant_answers, progress, ratings_frame, save_rating
+from .schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    actions,
+    column_mappings,
+    evidence,
+    init_db,
+    kpi_values,
+    make_engine,
+    meta,
+    metadata,
+    participants,
+    ratings,
+    schema_version,
+    workshops,
+)
+from .workshop import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    JoiningClosed,
+    Participant,
+    Workshop,
+    _hash_key,
+    add_participant,
+    create_follow_up,
+    create_workshop,
+    get_workshop,
+    is_facilitator,
+    join_workshop,
+    link_to_earlier,
+    list_participants,
+    new_code,
+    participant_by_token,
+    series_workshops,
+    set_joining_open,
+    set_revealed,
+    workshop_by_code,
+)
+
+__all__ = [
+    # tables and their version (schema)
+    "MIGRATIONS", "SCHEMA_VERSION", "actions", "column_mappings", "evidence", "init_db",
+    "kpi_values", "make_engine", "meta", "metadata", "participants", "ratings", "schema_version",
+    "workshops",
+    # where the database is and how writers take turns (database)
+    "DEFAULT_SQLITE_PATH", "FairLock", "database_url", "url_from_settings", "writing",
+    # workshops, codes, keys and participants (workshop)
+    "CODE_ALPHABET", "CODE_LENGTH", "JoiningClosed", "Participant", "Workshop", "_hash_key",
+    "add_participant", "create_follow_up", "create_workshop", "get_workshop", "is_facilitator",
+    "join_workshop", "link_to_earlier", "list_participants", "new_code", "participant_by_token",
+    "series_workshops", "set_joining_open", "set_revealed", "workshop_by_code",
+    # answers (rating)
+    "count_ratings", "participant_answers", "progress", "ratings_frame", "save_rating",
+    # KPI sets, action plans and evidence (kpi_sets)
+    "ACTION_COLUMNS", "actions_frame", "kpis_frame", "load_evidence", "save_actions",
+    "save_evidence", "save_kpis",
+    # remembered column mappings (mappings)
+    "load_mapping", "save_mapping",
+]

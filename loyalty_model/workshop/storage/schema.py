@@ -1,0 +1,213 @@
+"""The tables, their version and the steps that upgrade an older database to it.
+
+Every other module of the package reads and writes these tables; `make_engine` is the way in, as
+it brings the schema up to date before anything else touches the database (see docs/storage.md).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
+
+from .database import _begin_sqlite, _tune_sqlite, database_url, writing
+
+SCHEMA_VERSION = 3
+
+metadata = MetaData()
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(256), nullable=False),
+)
+
+workshops = Table(
+    "workshops", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("code", String(16), nullable=False, unique=True),
+    Column("facilitator_key_hash", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("team", String(200), nullable=False),
+    Column("language", String(2), nullable=False, default="en"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revealed", Boolean, nullable=False, default=False),
+    Column("is_sample", Boolean, nullable=False, default=False),
+    # A team's repeated workshops share a series (the first workshop's code). Only someone holding
+    # a facilitator key can extend one, so typing another client's team name shows nothing.
+    Column("series", String(64), nullable=True, index=True),
+    # Closed by the facilitator: the code admits no new participants; those who joined go on.
+    Column("joining_open", Boolean, nullable=False, default=True, server_default=text("TRUE")),
+)
+
+participants = Table(
+    "participants", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("token", String(64), nullable=False, unique=True),
+    Column("name", String(120), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+ratings = Table(
+    "ratings", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("participant_id", Integer, ForeignKey("participants.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("statement_id", String(80), nullable=False),
+    Column("rating", Integer, nullable=True),  # NULL = "don't know"
+    Column("answered_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("participant_id", "statement_id", name="uq_rating_once"),
+    Index("ix_ratings_workshop_statement", "workshop_id", "statement_id"),
+)
+
+kpi_values = Table(
+    "kpi_values", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("kpi", String(80), nullable=False),
+    Column("period", String(16), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("target", Float, nullable=True),
+    UniqueConstraint("workshop_id", "kpi", "period", name="uq_kpi_period"),
+)
+
+actions = Table(
+    "actions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("layer", String(40), nullable=True),
+    Column("owner", String(200), nullable=True),
+    Column("due_date", String(10), nullable=True),  # ISO date
+)
+
+column_mappings = Table(
+    "column_mappings", metadata,
+    Column("signature", String(64), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("mapping", Text, nullable=False),  # JSON {source column: canonical column}
+)
+
+# Results computed from raw exports that are not KPI rows, e.g. the loyalty matrix shares. The
+# raw files themselves are never stored: only what the workshop needs to show and report.
+evidence = Table(
+    "evidence", metadata,
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("name", String(40), primary_key=True),
+    Column("payload", Text, nullable=False),  # JSON
+)
+
+# Each step upgrades a database from the version before it. Append, never edit. Steps only alter
+# tables that already existed at the version before; new tables come from create_all. The SQL
+# must run on SQLite and PostgreSQL alike.
+MIGRATIONS: dict[int, list[str]] = {
+    # v0 -> v1: the version row in `meta` was introduced; the tables were already as in v1.
+    1: [],
+    # v1 -> v2: workshop series for the trend; index for the live aggregate per statement.
+    2: [
+        "ALTER TABLE workshops ADD COLUMN series VARCHAR(64)",
+        "UPDATE workshops SET series = code WHERE series IS NULL",
+        "CREATE INDEX IF NOT EXISTS ix_workshops_series ON workshops (series)",
+        "CREATE INDEX IF NOT EXISTS ix_ratings_workshop_statement"
+        " ON ratings (workshop_id, statement_id)",
+    ],
+    # v2 -> v3: the facilitator can close a workshop to new participants; existing ones are open.
+    3: [
+        "ALTER TABLE workshops ADD COLUMN joining_open BOOLEAN NOT NULL DEFAULT TRUE",
+    ],
+}
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """Create the engine and bring the schema up to date."""
+    resolved = database_url(url)
+    if resolved.startswith("sqlite"):
+        path = resolved.removeprefix("sqlite:///")
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(resolved, connect_args={"timeout": 15, "check_same_thread": False},
+                               pool_size=10, max_overflow=30)
+        event.listen(engine, "connect", _tune_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
+    else:
+        engine = create_engine(resolved, pool_pre_ping=True, pool_size=10, max_overflow=30)
+    init_db(engine)
+    return engine
+
+
+def _schema_version(conn: Connection, tables_before: set[str]) -> int:
+    """The version stored in `meta`; a database from before versioning counts as version 0."""
+    if "meta" in tables_before:
+        current = conn.execute(select(meta.c.value)
+                               .where(meta.c.key == "schema_version")).scalar()
+        if current is not None:
+            return int(current)
+    return 0 if "workshops" in tables_before else SCHEMA_VERSION
+
+
+def init_db(engine: Engine) -> int:
+    """Create missing tables and run pending migrations in one transaction; returns the version.
+
+    The whole upgrade is one transaction (both databases have transactional DDL), so a server
+    killed half-way leaves the old schema, not a mix; two servers starting together take turns.
+    """
+    with writing(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(4241)"))  # any fixed number
+        tables_before = set(inspect(conn).get_table_names())
+        version = _schema_version(conn, tables_before)
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(f"database schema {version} is newer than this app "
+                               f"({SCHEMA_VERSION}); upgrade the app")
+        metadata.create_all(conn)
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in MIGRATIONS.get(step, []):
+                conn.exec_driver_sql(statement)
+        stored = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+        if stored is None:
+            conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+        elif stored != str(SCHEMA_VERSION):
+            conn.execute(update(meta).where(meta.c.key == "schema_version")
+                         .values(value=str(SCHEMA_VERSION)))
+    return SCHEMA_VERSION
+
+
+def schema_version(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(meta.c.value)
+                                .where(meta.c.key == "schema_version")).scalar_one())
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
