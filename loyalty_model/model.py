@@ -46,6 +46,7 @@ class Statement:
     id: str
     layer: str
     text: Text
+    kpis: tuple[str, ...] = ()  # KPIs that speak to this statement, for the readings
 
 
 @dataclass(frozen=True)
@@ -71,10 +72,14 @@ class KpiSpec:
     weight: float
     unit: str
     direction: str  # "higher" or "lower" is better
-    basis: str  # "benchmark" or "target"
+    basis: str  # "benchmark" (public bands) or "target" (team target, default target or trend)
     source: Text
     name: Text
     definition: Text
+    compare: str = "relative"  # "points": differences in points (NPS); shares always compare in pp
+    family: str | None = None  # KPIs answering one question count once in a layer's score
+    default_target: float | None = None  # a starting target, not a benchmark
+    default_target_note: Text | None = None  # why that target, or why there is none
     min: float | None = None
     max: float | None = None
     floor: float | None = None
@@ -87,6 +92,8 @@ class KpiSpec:
 @dataclass(frozen=True)
 class ScoringSettings:
     target_points_per_pct: float = 2.0
+    trend_min_periods: int = 3
+    trend_periods: int = 5
     gap_threshold: float = 15.0
     weak_layer_below: float = 60.0
     discussion_spread: float = 1.0
@@ -109,6 +116,7 @@ class Model:
     matrix: dict[str, dict[str, Text]] = field(default_factory=dict)
     status: dict[str, Text] = field(default_factory=dict)
     assumptions: tuple[Assumption, ...] = ()
+    status_actions: dict[str, Text] = field(default_factory=dict)
 
     def layer(self, layer_id: str) -> Layer:
         for layer in self.layers:
@@ -133,7 +141,8 @@ def _parse_layer(raw: dict, index: int) -> Layer:
     if layer_id not in LAYER_IDS:
         raise ModelError(f"{where}: id must be one of {', '.join(LAYER_IDS)}")
     statements = tuple(
-        Statement(id=s["id"], layer=layer_id, text=Text.parse(s.get("text"), f"{where} {s['id']}"))
+        Statement(id=s["id"], layer=layer_id, text=Text.parse(s.get("text"), f"{where} {s['id']}"),
+                  kpis=tuple(s.get("kpis", ())))
         for s in raw.get("statements", [])
     )
     if not 4 <= len(statements) <= 6:
@@ -170,6 +179,9 @@ def _parse_kpi(kpi_id: str, raw: dict) -> KpiSpec:
         raise ModelError(f"{where}: direction must be 'higher' or 'lower'")
     if raw.get("basis") not in ("benchmark", "target"):
         raise ModelError(f"{where}: basis must be 'benchmark' or 'target'")
+    if raw.get("compare", "relative") not in ("relative", "points"):
+        raise ModelError(f"{where}: compare must be 'relative' or 'points'")
+    note = raw.get("default_target_note")
     spec = KpiSpec(
         id=kpi_id,
         layer=raw["layer"],
@@ -187,7 +199,15 @@ def _parse_kpi(kpi_id: str, raw: dict) -> KpiSpec:
         world_class=raw.get("world_class"),
         ceiling=raw.get("ceiling"),
         year=raw.get("year"),
+        compare=raw.get("compare", "relative"),
+        family=raw.get("family"),
+        default_target=None if raw.get("default_target") is None
+        else float(raw["default_target"]),
+        default_target_note=None if note is None else Text.parse(note, f"{where} note"),
     )
+    if spec.basis == "target" and spec.default_target_note is None:
+        raise ModelError(f"{where}: say why the starting target is what it is, or why there "
+                         "is none (default_target_note)")
     if spec.basis == "benchmark":
         anchors = [spec.floor, spec.good, spec.world_class, spec.ceiling]
         if any(a is None for a in anchors) or spec.year is None:
@@ -210,11 +230,18 @@ def parse_model(model_raw: dict, kpis_raw: dict) -> Model:
     if duplicates:
         raise ModelError(f"model.toml: duplicate statement ids {sorted(duplicates)}")
     kpis = {kpi_id: _parse_kpi(kpi_id, raw) for kpi_id, raw in kpis_raw.get("kpis", {}).items()}
+    for layer in layers:
+        for statement in layer.statements:
+            unknown = [k for k in statement.kpis if k not in kpis]
+            if unknown:
+                raise ModelError(f"model.toml {statement.id}: unknown KPIs {unknown}")
     matrix = {
         quadrant: {key: Text.parse(value, f"matrix.{quadrant}.{key}") for key, value in q.items()}
         for quadrant, q in model_raw.get("matrix", {}).items()
     }
     status = {k: Text.parse(v, f"status.{k}") for k, v in model_raw.get("status", {}).items()}
+    status_actions = {k: Text.parse(v, f"status_actions.{k}")
+                      for k, v in model_raw.get("status_actions", {}).items()}
     assumptions = tuple(
         Assumption(
             id=a["id"],
@@ -232,6 +259,7 @@ def parse_model(model_raw: dict, kpis_raw: dict) -> Model:
         matrix=matrix,
         status=status,
         assumptions=assumptions,
+        status_actions=status_actions,
     )
 
 

@@ -40,7 +40,10 @@ def test_score_json_on_the_sample(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert [layer["layer"] for layer in result["layers"]] == [
         "product", "communication", "delivery", "fault_correction", "wow"]
-    assert set(result["layers"][0]) == {"layer", "self_score", "kpi_score", "gap", "status"}
+    assert set(result["layers"][0]) == {"layer", "self_score", "kpi_score", "gap", "status",
+                                        "driving_kpis"}
+    assert {k["basis"] for k in result["kpis"]} <= {
+        "benchmark", "default_target", "team_target", "trend", "none"}
     delivery = result["layers"][2]
     assert delivery["status"] == "blind_spot"
     assert delivery["gap"] == pytest.approx(delivery["self_score"] - delivery["kpi_score"],

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from loyalty_model.assessment.scoring import STATUSES
 from loyalty_model.i18n import LANGUAGES, string_files, strings, t
 from loyalty_model.model import DATA_DIR, LAYER_IDS, Model, ModelError, parse_model
 
@@ -35,7 +36,8 @@ def test_every_kpi_maps_to_a_layer_and_names_its_source(model: Model) -> None:
 
 def test_matrix_status_and_assumptions_are_complete(model: Model) -> None:
     assert set(model.matrix) == {"true_loyalty", "latent", "spurious", "none"}
-    assert set(model.status) == {"blind_spot", "hidden_strength", "aligned", "no_evidence"}
+    assert set(model.status) == {*STATUSES, "aligned_weak"}
+    assert set(model.status_actions) == set(STATUSES) - {"aligned"}
     assert {a.id for a in model.assumptions} >= {"silent_per_complaint", "sell_existing"}
     assert all(a.source for a in model.assumptions)
 

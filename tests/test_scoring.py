@@ -112,12 +112,12 @@ def test_benchmark_kpi_uses_the_bands(model: Model) -> None:
 
 def test_target_kpi_scores_against_the_target_both_directions(model: Model) -> None:
     settings = model.scoring
-    on_time = model.kpis["on_time_delivery_rate"]  # higher is better
+    on_time = model.kpis["on_time_delivery_rate"]  # a share, higher is better: percentage points
     assert score_kpi_value(on_time, 0.95, 0.95, settings)[0] == pytest.approx(60)
-    assert score_kpi_value(on_time, 0.855, 0.95, settings)[0] == pytest.approx(40)
-    hours = model.kpis["median_resolution_hours"]  # lower is better
-    assert score_kpi_value(hours, 20, 24, settings)[0] == pytest.approx(100)
-    assert score_kpi_value(hours, 30, 24, settings)[0] == pytest.approx(20)
+    assert score_kpi_value(on_time, 0.855, 0.95, settings)[0] == pytest.approx(60 - 9.5 * 2)
+    hours = model.kpis["median_resolution_hours"]  # lower is better: per cent of the target
+    assert score_kpi_value(hours, 20, 24, settings)[0] == pytest.approx(60 + 4 / 24 * 100 * 2)
+    assert score_kpi_value(hours, 30, 24, settings)[0] == pytest.approx(60 - 25 * 2)
     assert score_kpi_value(hours, 24, None, settings) == (None, None, "none")
 
 

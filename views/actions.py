@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from loyalty_model.assessment.reading import proposed_actions
+from loyalty_model.assessment.actions import proposed_actions
 from loyalty_model.assessment.scoring import assess
 from loyalty_model.i18n import t
 from loyalty_model.takeaways.exports import actions_csv

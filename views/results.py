@@ -41,7 +41,7 @@ for rank, layer_id in enumerate(assessment.priorities, start=1):
     name = model().layer(layer_id).name(lang)
     st.markdown(f"**{rank}. {name}** · {t(f'status.{result.status}', lang)} — "
                 f"{priority_reason(result, model(), assessment, lang)}")
-    st.caption(layer_reading(result, model(), lang))
+    st.caption(layer_reading(assessment, layer_id, model(), lang))
 
 st.altair_chart(charts.self_vs_kpi_chart(assessment, model(), lang), width="stretch")
 st.caption(t("results.self_vs_kpi_help", lang))

@@ -6,15 +6,18 @@ traced and changed; nothing here is a hidden constant.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from loyalty_model.assessment.kpi_scoring import KpiResult, layer_kpi_scores, score_kpis
+from loyalty_model.assessment.kpi_scoring import KpiResult, drivers, layer_kpi_scores, score_kpis
 from loyalty_model.messages import Message, Number, localized
 from loyalty_model.model import Model, ScoringSettings
 
-STATUSES = ("blind_spot", "hidden_strength", "aligned", "no_evidence")
+# no_evidence: no KPI for the layer was loaded; unscored: KPIs loaded, none could be scored (set a
+# target); not_rated: the numbers speak but nobody rated the layer yet.
+STATUSES = ("blind_spot", "hidden_strength", "aligned", "unscored", "not_rated", "no_evidence")
 
 
 class ScoringInputError(ValueError):
@@ -47,6 +50,8 @@ class LayerResult:
     status: str
     spread: float | None  # std-dev of participants' layer self-scores, 0-100
     n_participants: int
+    kpis_loaded: int = 0  # KPIs in the data for this layer, scored or not
+    drivers: tuple[str, ...] = ()  # scored KPIs, the one pulling the score down hardest first
 
     @property
     def evidence_score(self) -> float | None:
@@ -65,6 +70,17 @@ class Assessment:
     def layer(self, layer_id: str) -> LayerResult:
         return next(r for r in self.layers if r.layer == layer_id)
 
+    def is_weak(self, layer_id: str) -> bool:
+        """Scoring below the weak line on the evidence the priorities use."""
+        score = self.layer(layer_id).evidence_score
+        return score is not None and score < self.settings.weak_layer_below
+
+    def kpi(self, kpi_id: str) -> KpiResult | None:
+        return next((r for r in self.kpis if r.kpi == kpi_id), None)
+
+    def statement(self, statement_id: str) -> StatementResult:
+        return next(s for s in self.statements if s.statement_id == statement_id)
+
     def discussion_points(self) -> list[StatementResult]:
         points = [s for s in self.statements if s.discussion]
         return sorted(points, key=lambda s: -(s.spread or 0))
@@ -78,8 +94,18 @@ class Assessment:
                     "kpi_score": _round(r.kpi_score),
                     "gap": _round(r.gap),
                     "status": r.status,
+                    "driving_kpis": [
+                        {"kpi": k.kpi, "score": _round(k.score), "basis": k.basis}
+                        for k in (self.kpi(kpi_id) for kpi_id in r.drivers) if k is not None
+                    ],
                 }
                 for r in self.layers
+            ],
+            "kpis": [
+                {"kpi": k.kpi, "layer": k.layer, "value": k.value, "period": k.period,
+                 "target": k.target, "score": _round(k.score), "band": k.band,
+                 "basis": k.basis}
+                for k in self.kpis
             ],
             "priorities": list(self.priorities),
         }
@@ -192,6 +218,18 @@ def gap_status(self_score: float | None, kpi_score: float | None, threshold: flo
     return "aligned"
 
 
+def layer_status(self_score: float | None, kpi_score: float | None, kpis_loaded: int,
+                 threshold: float) -> str:
+    """The status a layer shows: the gap when both sides exist, else what is missing."""
+    if not kpis_loaded:
+        return "no_evidence"
+    if kpi_score is None:
+        return "unscored"
+    if self_score is None:
+        return "not_rated"
+    return gap_status(self_score, kpi_score, threshold)
+
+
 def prioritise(layers: tuple[LayerResult, ...], model: Model, settings: ScoringSettings
                ) -> tuple[str, ...]:
     """Most urgent first. A weak basic always comes before WOW, as the model demands.
@@ -213,12 +251,17 @@ def prioritise(layers: tuple[LayerResult, ...], model: Model, settings: ScoringS
 
 
 def assess(ratings: pd.DataFrame, kpis: pd.DataFrame | None, model: Model,
-           settings: ScoringSettings | None = None) -> Assessment:
-    """Score a workshop: the one entry point the app, the CLI and the reports share."""
+           settings: ScoringSettings | None = None,
+           targets: Mapping[str, float] | None = None) -> Assessment:
+    """Score a workshop: the one entry point the app, the CLI and the reports share.
+
+    `targets` are the team's own KPI targets (the targets step), by KPI id; they override a
+    target column in the KPI data and the catalogue's starting targets.
+    """
     settings = settings or model.scoring
     ratings = validate_ratings(ratings, model)
     statements = score_statements(ratings, model, settings)
-    kpi_results = score_kpis(kpis if kpis is not None else pd.DataFrame(), model, settings)
+    kpi_results = score_kpis(kpis, model, settings, targets)
     self_scores = _self_scores(ratings, model)
     kpi_scores = layer_kpi_scores(kpi_results, model)
     layers = []
@@ -226,10 +269,12 @@ def assess(ratings: pd.DataFrame, kpis: pd.DataFrame | None, model: Model,
         self_score, spread, n = self_scores[layer.id]
         kpi_score = kpi_scores[layer.id]
         gap = self_score - kpi_score if self_score is not None and kpi_score is not None else None
+        loaded = sum(1 for r in kpi_results if r.layer == layer.id)
         layers.append(LayerResult(
             layer=layer.id, self_score=self_score, kpi_score=kpi_score, gap=gap,
-            status=gap_status(self_score, kpi_score, settings.gap_threshold),
-            spread=spread, n_participants=n,
+            status=layer_status(self_score, kpi_score, loaded, settings.gap_threshold),
+            spread=spread, n_participants=n, kpis_loaded=loaded,
+            drivers=tuple(r.kpi for r in drivers(kpi_results, layer.id, kpi_score, model)),
         ))
     layer_results = tuple(layers)
     return Assessment(

@@ -15,8 +15,8 @@ import altair as alt
 import pandas as pd
 
 from loyalty_model.assessment import business_case as bc
+from loyalty_model.assessment.actions import proposed_actions
 from loyalty_model.assessment.kpi_scoring import kpi_trend, layer_kpi_trend
-from loyalty_model.assessment.reading import proposed_actions
 from loyalty_model.assessment.scoring import Assessment, assess
 from loyalty_model.i18n import fmt_date, fmt_number, fmt_percent, t
 from loyalty_model.model import KpiSpec, Model, ScoringSettings

@@ -92,7 +92,7 @@ def _summary(pdf: PdfDocument) -> None:
     for line, layer_id in zip(summary(assessment, model, lang), assessment.priorities,
                               strict=False):
         pdf.paragraph(line, style="B")
-        pdf.paragraph(layer_reading(assessment.layer(layer_id), model, lang), size=9.5,
+        pdf.paragraph(layer_reading(assessment, layer_id, model, lang), size=9.5,
                       colour=MUTED)
     pdf.subheading(t("report.layers_table", lang))
     rank = {layer_id: i + 1 for i, layer_id in enumerate(assessment.priorities)}
@@ -135,7 +135,7 @@ def _layer_page(pdf: PdfDocument, layer_id: str) -> None:
     pdf.paragraph(t("report.layer_scores", lang, self=score_text(result.self_score, lang),
                     kpi=score_text(result.kpi_score, lang), gap=gap_text(result.gap, lang)),
                   style="B")
-    pdf.paragraph(layer_reading(result, model, lang), size=9.5)
+    pdf.paragraph(layer_reading(assessment, result.layer, model, lang), size=9.5)
     pdf.paragraph(t("report.layer_priority", lang, rank=rank, total=len(model.layers),
                     reason=priority_reason(result, model, assessment, lang)), size=9.5)
 

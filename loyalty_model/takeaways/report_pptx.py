@@ -123,7 +123,7 @@ def _layer_slide(deck: Deck, layer_id: str) -> None:
         (t("report.layer_scores", lang, self=score_text(result.self_score, lang),
            kpi=score_text(result.kpi_score, lang), gap=gap_text(result.gap, lang)),
          16, {"bold": 1, "space": 10}),
-        (layer_reading(result, model, lang), 13, {"space": 8}),
+        (layer_reading(assessment, result.layer, model, lang), 13, {"space": 8}),
         (t("report.layer_priority", lang, rank=rank, total=len(model.layers),
            reason=priority_reason(result, model, assessment, lang)), 13, {"muted": 1}),
     ])
@@ -150,7 +150,7 @@ def _priority_slide(deck: Deck) -> None:
     for line, layer_id in zip(summary(assessment, model, lang), assessment.priorities,
                               strict=False):
         paragraphs.append((line, 20, {"bold": 1, "space": 18}))
-        paragraphs.append((layer_reading(assessment.layer(layer_id), model, lang), 13,
+        paragraphs.append((layer_reading(assessment, layer_id, model, lang), 13,
                            {"muted": 1, "space": 4}))
     deck.text(slide, MARGIN, CONTENT_TOP, SLIDE_W - 2 * MARGIN, CONTENT_BOTTOM - CONTENT_TOP,
               paragraphs)
