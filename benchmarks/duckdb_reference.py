@@ -2,17 +2,24 @@
 
 It reads the English-dialect CSVs written by `benchmarks.generate.write` and shares no code with
 `loyalty_model`: if both agree to 1e-9, the definitions in `raw_kpis.py` are implemented as the
-SQL below states them.
+SQL below states them. The touchpoint synonyms are data (data/synonyms.toml), read here on their
+own and normalised in SQL, so the Python normalisation is checked too.
 """
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import duckdb
 
 TYPES: dict[str, dict[str, str]] = {
-    "surveys": {"customer_id": "VARCHAR", "responded_at": "TIMESTAMP", "score": "DOUBLE"},
+    "surveys": {
+        "customer_id": "VARCHAR",
+        "responded_at": "TIMESTAMP",
+        "score": "DOUBLE",
+        "touchpoint": "VARCHAR",
+    },
     "orders": {
         "order_id": "VARCHAR",
         "customer_id": "VARCHAR",
@@ -39,12 +46,41 @@ TYPES: dict[str, dict[str, str]] = {
     },
 }
 
+SYNONYMS = Path(__file__).resolve().parent.parent / "data" / "synonyms.toml"
+TOUCHPOINT_KPIS = {
+    "product": "product_survey_score",
+    "communication": "communication_score",
+    "delivery": "delivery_survey_score",
+    "fault_correction": "fault_correction_survey_score",
+}
+# Lower case, æ/ø/å (and ä/ö/ü) spelled out, accents dropped, only letters and digits kept.
+NORMALISE = """
+    CREATE MACRO norm(x) AS regexp_replace(strip_accents(
+        replace(replace(replace(replace(replace(replace(lower(x),
+            'æ', 'ae'), 'ø', 'oe'), 'å', 'aa'), 'ä', 'ae'), 'ö', 'oe'), 'ü', 'ue')),
+        '[^a-z0-9]', '', 'g')
+"""
+_LAYER_MEAN = "(SELECT mean FROM layered WHERE layer = '{layer}') AS {kpi}"
+
 SQL: dict[str, str] = {
     "surveys": """
+        WITH answers AS (
+            SELECT score, touchpoint FROM surveys WHERE score IS NOT NULL
+        ), touchpoint_layer AS (  -- each distinct value normalised once, then joined
+            SELECT v.touchpoint, t.layer
+            FROM (SELECT DISTINCT touchpoint FROM answers) v
+            JOIN (SELECT DISTINCT norm(synonym) AS value, layer FROM touchpoint_synonyms) t
+              ON norm(v.touchpoint) = t.value
+        ), layered AS (
+            SELECT layer, avg(score) AS mean FROM answers JOIN touchpoint_layer USING (touchpoint)
+            GROUP BY layer
+        )
         SELECT 100 * (avg((score >= 9)::DOUBLE) - avg((score <= 6)::DOUBLE)) AS nps,
                avg((score >= 9)::DOUBLE) AS promoter_share,
-               avg((score <= 6)::DOUBLE) AS detractor_share
-        FROM surveys WHERE score IS NOT NULL
+               avg((score <= 6)::DOUBLE) AS detractor_share,
+               """ + ",\n               ".join(_LAYER_MEAN.format(layer=layer, kpi=kpi)
+                                            for layer, kpi in TOUCHPOINT_KPIS.items()) + """
+        FROM answers
     """,
     "orders": """
         WITH per_customer AS (
@@ -91,6 +127,7 @@ def reference_kpis(paths: dict[str, Path]) -> dict[str, float | None]:
     con = duckdb.connect()
     result: dict[str, float | None] = {}
     try:
+        _touchpoint_synonyms(con)
         for kind, path in paths.items():
             types = ", ".join(f"'{name}': '{sql_type}'" for name, sql_type in TYPES[kind].items())
             con.execute(
@@ -106,3 +143,12 @@ def reference_kpis(paths: dict[str, Path]) -> dict[str, float | None]:
     finally:
         con.close()
     return result
+
+
+def _touchpoint_synonyms(con: duckdb.DuckDBPyConnection) -> None:
+    """Table touchpoint_synonyms(synonym, layer) as written in the file, and the norm() macro."""
+    raw = tomllib.loads(SYNONYMS.read_text(encoding="utf-8"))["touchpoint_layers"]
+    con.execute(NORMALISE)
+    con.execute("CREATE TEMP TABLE touchpoint_synonyms (synonym VARCHAR, layer VARCHAR)")
+    con.executemany("INSERT INTO touchpoint_synonyms VALUES (?, ?)",
+                    [(name, layer) for layer, names in raw.items() for name in [layer, *names]])

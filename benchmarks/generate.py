@@ -71,6 +71,13 @@ _COMMENTS = np.array(
 )
 
 
+_TOUCHPOINTS = np.array(
+    ["web", "phone", "Butik", "Værksted", "Produkt-kvalitet", "NYHEDSBREV", "Levering",
+     "kunde service"],
+    dtype=object,
+)
+
+
 def generate(n_rows: int, n_customers: int, seed: int = 7) -> dict[str, pd.DataFrame]:
     """Typed canonical frames: n_rows each of surveys, orders, tickets; n_customers customers."""
     rng = np.random.default_rng(seed)
@@ -94,7 +101,9 @@ def generate(n_rows: int, n_customers: int, seed: int = 7) -> dict[str, pd.DataF
             "responded_at": when(n_rows),
             "score": rng.choice(11, n_rows, p=_score_weights()).astype(np.float64),
             "comment": _COMMENTS[rng.integers(0, len(_COMMENTS), n_rows)],
-            "touchpoint": rng.choice(["web", "phone", "shop", "email"], n_rows),
+            # Eight values (a power of two: the draws after it stay as before): channels that
+            # count for no layer, and one value per layer in the spellings real exports use.
+            "touchpoint": rng.choice(_TOUCHPOINTS, n_rows),
         }
     )
     ordered = when(n_rows)

@@ -4,11 +4,16 @@ Strings live in data/i18n/<part>.<lang>.toml (core.en.toml, live.da.toml, ...), 
 feature, as `key = "text"` pairs; sections become dotted keys. A key missing in a language falls
 back to English at run time, and a test fails the build when any key exists in one language only
 or when two parts define the same key.
+
+Money is written the same way everywhere (pages, PDF, deck, CLI): Danish puts the currency after
+the number ("12.345 kr.", "12.345 SEK"), English puts the ISO code first ("DKK 12,345"), so an
+English reader never meets "kr." without knowing which crown it is.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from datetime import date, datetime
 from functools import cache
@@ -17,6 +22,9 @@ from pathlib import Path
 from loyalty_model.model import DATA_DIR
 
 LANGUAGES = {"en": "English", "da": "Dansk"}
+DEFAULT_CURRENCY = "DKK"
+COMMON_CURRENCIES = ("DKK", "SEK", "NOK", "EUR", "ISK", "GBP", "USD", "CHF")
+_CURRENCY_ALIASES = {"KR": "DKK", "KR.": "DKK", "DKR": "DKK", "DKR.": "DKK"}
 
 
 def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
@@ -78,12 +86,39 @@ def fmt_date(value: date | datetime | str | None, lang: str = "en") -> str:
     return value.strftime("%d-%m-%Y") if lang == "da" else value.strftime("%Y-%m-%d")
 
 
-def fmt_kpi_value(value: float | None, unit: str, lang: str = "en") -> str:
-    """A KPI value the way people say it: shares as percentages, hours and counts as numbers."""
+def normalise_currency(text: str | None) -> str | None:
+    """A three-letter currency code (DKK, SEK, EUR) from what a user typed, or None.
+
+    "kr." and "kr" mean DKK: the app is Danish first, and the Danish default is written that way.
+    Only codes are kept, never symbols: "$" or "kr." alone does not say which dollar or crown.
+    """
+    code = str(text or "").strip().upper()
+    code = _CURRENCY_ALIASES.get(code, code)
+    return code if re.fullmatch(r"[A-Z]{3}", code) else None
+
+
+def currency_symbol(currency: str, lang: str = "en") -> str:
+    """How the currency is named beside a number: "kr." for DKK in Danish, else the code."""
+    return "kr." if lang == "da" and currency == "DKK" else currency
+
+
+def fmt_money(value: float | None, lang: str = "en", currency: str = DEFAULT_CURRENCY,
+              decimals: int = 0) -> str:
+    """12.345 kr. (Danish) or DKK 12,345 (English); an em dash for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    number = fmt_number(value, lang, decimals)
+    return f"{number} {currency_symbol(currency, lang)}" if lang == "da" else f"{currency} {number}"
+
+
+def fmt_kpi_value(value: float | None, unit: str, lang: str = "en",
+                  currency: str = DEFAULT_CURRENCY) -> str:
+    """A KPI value the way people say it: shares as percentages, amounts as money, hours and
+    counts as numbers."""
     if unit == "share":
         return fmt_percent(value, lang, 1)
     if unit == "amount":
-        return fmt_number(value, lang, 0)
+        return fmt_money(value, lang, currency)
     if unit == "points":
         return fmt_number(value, lang, 1)
     return fmt_number(value, lang, 1)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from loyalty_model.i18n import strings, t
+from loyalty_model.model import Text
 
 _DANISH_MARKS = str.maketrans({",": ".", ".": ","})
 
@@ -39,8 +40,9 @@ class Number:
 class Message(str):
     """English text of msg.<key>, remembering key and parameters to render other languages.
 
-    Parameters may be plain values, `Number`s, or nested `Message`s (rendered in the same
-    language), so "a number" inside "'abc' is not a number" becomes "et tal" in Danish.
+    Parameters may be plain values, `Number`s, the model's `Text`s (a KPI's name), or nested
+    `Message`s (rendered in the same language), so "a number" inside "'abc' is not a number"
+    becomes "et tal" in Danish.
     """
 
     key: str
@@ -75,6 +77,8 @@ def _value(value: object, lang: str) -> object:
         return value.localized(lang)
     if isinstance(value, Number):
         return value.render(lang)
+    if isinstance(value, Text):  # a name from the model, e.g. a KPI's
+        return value(lang)
     return value
 
 

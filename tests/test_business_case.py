@@ -6,11 +6,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from loyalty_model.assessment import business_case as bc
+from loyalty_model.i18n import fmt_kpi_value, fmt_money, normalise_currency, t
+from loyalty_model.intake import raw_intake
+from loyalty_model.intake.readers import read_table
 from loyalty_model.model import Model
 from loyalty_model.takeaways import business_charts
+from loyalty_model.workshop import sample, storage
+from loyalty_model.workshop.settings import save_currency, workshop_currency
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = bc.Inputs(customers=2000, arpc=6000, churn=0.20, margin=0.30, improvement=0.02,
@@ -75,9 +81,11 @@ def test_defaults_come_from_the_latest_kpis() -> None:
         "period": ["2026-Q1", "2026-Q2", "2026-Q2", "2026"],
     })
     defaults = bc.defaults_from_kpis(kpis)
-    assert defaults["arpc"] == (6000.0, "arpc_monthly", "2026-Q2")
-    assert defaults["churn"] == (0.12, "churn_rate_customers", "2026-Q2")
-    assert defaults["complaints_per_1000"][0] == 30.0
+    arpc, churn = defaults["arpc"], defaults["churn"]
+    assert (arpc.value, arpc.kpi, arpc.period) == (6000.0, "arpc_monthly", "2026-Q2")
+    assert arpc.detail == {"monthly": 500.0}  # shown on the page: 500 a month × 12
+    assert (churn.value, churn.kpi, churn.period) == (0.12, "churn_rate_customers", "2026-Q2")
+    assert defaults["complaints_per_1000"].value == 30.0  # a yearly period: used as it is
     assert bc.defaults_from_kpis(None) == {}
 
 
@@ -112,3 +120,173 @@ def test_the_page_renders_without_a_workshop(lang: str, tmp_path: Path,
     at.number_input(key="bc_churn").set_value(1.0).run()  # below the 2-point improvement
     assert at.warning and not at.exception
     st.cache_resource.clear()
+
+
+# --- consistent money: yearly figures from the whole period, and a currency ----------------------
+
+
+def sample_export_kpis() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The KPI rows the KPI page saves for Fjordcykler's raw exports, and the orders behind them."""
+    tables = {}
+    for kind, name in sample.EXPORT_FILES.items():
+        table = read_table((sample.SAMPLE_DIR / "exports" / name).read_bytes(), name)
+        tables[kind] = (table, raw_intake.propose(table, kind=kind).mapping)
+    result = raw_intake.compute(tables)
+    return result.kpis, result.loaded["orders"].frame
+
+
+def revenue_per_customer_year(orders: pd.DataFrame) -> float:
+    """PRODUCT.md's arpc_annual, worked out here by hand: amount / customers / years spanned."""
+    days = (orders["ordered_at"].max() - orders["ordered_at"].min()) / pd.Timedelta(days=1)
+    return orders["amount"].sum() / orders["customer_id"].nunique() / max(days / 365.25, 1 / 12)
+
+
+def kpi_frame(rows: list[tuple[str, float, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["kpi", "value", "period"])
+
+
+def test_sample_exports_give_revenue_per_customer_over_the_whole_file(model: Model) -> None:
+    kpis, orders = sample_export_kpis()
+    whole = revenue_per_customer_year(orders)
+    quarter = orders["ordered_at"].dt.to_period("Q")
+    latest_quarter = revenue_per_customer_year(orders[quarter == quarter.max()])
+    assert latest_quarter > 2 * whole  # the bug: one quarter's few, big buyers, annualised
+    rows = kpis[kpis["kpi"] == "arpc_annual"]
+    assert len(rows) == 1 and rows["value"].iloc[0] == pytest.approx(whole)
+    start = bc.kpi_defaults(kpis)
+    assert start.inputs.arpc == pytest.approx(whole)
+    assert start.sources["arpc"].kpi == "arpc_annual"
+    # the customer file says 437.91 a month: 2.5 times apart, so the page says which it uses
+    note = bc.arpc_note(start.sources["arpc"], model, "en")
+    assert note is not None and "DKK 5,255" in note and f"DKK {whole:,.0f}" in note
+
+
+def test_revenue_per_customer_prefers_a_whole_period_figure(model: Model) -> None:
+    per_quarter = [("arpc_annual", v, p) for v, p in ((30000.0, "2026-Q2"), (38000.0, "2026-Q3"))]
+    monthly = [("arpc_monthly", 500.0, "2026-Q3")]
+    chosen = bc.defaults_from_kpis(kpi_frame(per_quarter + monthly))["arpc"]
+    assert (chosen.kpi, chosen.value) == ("arpc_monthly", 6000.0)  # not 38,000 from one quarter
+    assert chosen.other is not None and chosen.other.value == 38000.0
+    assert "2026-Q3" in bc.arpc_note(chosen, model, "da")
+    yearly = [("arpc_annual", 6600.0, "2025"), ("arpc_annual", 7000.0, "2026")]
+    chosen = bc.defaults_from_kpis(kpi_frame(yearly + monthly))["arpc"]
+    assert (chosen.kpi, chosen.value, chosen.other) == ("arpc_annual", 7000.0, None)  # close
+    only_quarters = bc.defaults_from_kpis(kpi_frame(per_quarter))["arpc"]
+    assert (only_quarters.value, only_quarters.how) == (38000.0, "one_period")
+
+
+@pytest.mark.parametrize(("periods", "rate"), [
+    (["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"], 10.0),
+    ([f"2026-{m:02d}" for m in range(1, 13)], 2.5),
+])
+def test_equal_periods_add_up_to_a_year_of_complaints(periods: list[str], rate: float) -> None:
+    kpis = kpi_frame([("complaints_per_1000_customers", rate, p) for p in periods])
+    found = bc.defaults_from_kpis(kpis)["complaints_per_1000"]
+    assert found.value == pytest.approx(rate * len(periods))  # 4 × a quarter, 12 × a month
+    assert found.period == f"{periods[0]}–{periods[-1]}" and found.how.endswith("_sum")
+    assert bc.complaints_from_kpis({"complaints_per_1000": found}, 2000) == \
+        round(rate * len(periods) * 2)
+
+
+def test_complaints_count_only_the_last_year_and_scale_a_part_of_one() -> None:
+    five = kpi_frame([("complaints_per_1000_customers", v, p) for v, p in (
+        (99.0, "2025-Q3"), (10.0, "2025-Q4"), (20.0, "2026-Q1"), (30.0, "2026-Q2"),
+        (40.0, "2026-Q3"))])
+    assert bc.defaults_from_kpis(five)["complaints_per_1000"].value == 100.0  # not 2025-Q3
+    two = kpi_frame([("complaints_per_1000_customers", v, p) for v, p in (
+        (10.0, "2026-Q2"), (20.0, "2026-Q3"))])
+    found = bc.defaults_from_kpis(two)["complaints_per_1000"]
+    assert (found.value, found.how, found.detail["n"]) == (60.0, "quarters_scaled", 2)
+    one = bc.defaults_from_kpis(kpi_frame([("complaints_per_1000_customers", 8.0, "2026-Q3")]))
+    assert one["complaints_per_1000"].value == 32.0
+
+
+def test_money_is_written_with_its_currency() -> None:
+    assert fmt_money(12345.4, "da") == "12.345 kr."
+    assert fmt_money(12345.4, "en") == "DKK 12,345"
+    assert (fmt_money(12345, "da", "SEK"), fmt_money(12345, "en", "SEK")) == ("12.345 SEK",
+                                                                                "SEK 12,345")
+    assert fmt_kpi_value(437.9, "amount", "da") == "438 kr."
+    assert fmt_kpi_value(0.5, "share", "en", "SEK") == "50.0%"
+    assert [normalise_currency(c) for c in ("kr.", " sek ", "EUR", "$", "kroner", None)] == \
+        ["DKK", "SEK", "EUR", None, None, None]
+    cltv = bc.Figure("business.cltv", 9000.0, "amount", "business.cltv_how")
+    assert bc.figure_text(cltv, "en", "NOK") == "NOK 9,000"
+
+
+@pytest.fixture
+def raw_workshop(app_db: Path) -> tuple[storage.Workshop, str]:
+    """A workshop holding the KPIs computed from Fjordcykler's raw exports, as the KPI page saves
+    them."""
+    engine = storage.make_engine(f"sqlite:///{app_db}")
+    workshop, key = storage.create_workshop(engine, "Fjordcykler", "Fjordcykler ApS", "da")
+    storage.save_kpis(engine, workshop.id, sample_export_kpis()[0])
+    return workshop, key
+
+
+def business_page(lang: str, workshop: tuple[storage.Workshop, str]) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.session_state["lang"] = lang
+    at.session_state["workshop_code"] = workshop[0].code
+    at.session_state["facilitator_key"] = workshop[1]
+    at.run()
+    at.switch_page("views/business_case.py").run()
+    assert not at.exception, at.exception[0].value
+    return at
+
+
+def figure_values(at: AppTest) -> dict[str, str]:
+    """The retention table as shown: figure label -> value text."""
+    lang = at.session_state["lang"]
+    table = next(d.value for d in at.dataframe
+                 if t("business.col_figure", lang) in d.value.columns
+                 and t("business.cltv", lang) in d.value.iloc[:, 0].tolist())
+    return dict(zip(table.iloc[:, 0], table.iloc[:, 1], strict=True))
+
+
+def money_values(at: AppTest) -> list[str]:
+    """The values of the figures that are amounts (lifetime value, margins, base value)."""
+    lang = at.session_state["lang"]
+    values = figure_values(at)
+    return [values[t(f"business.{key}", lang)]
+            for key in ("cltv", "margin_year", "base_value", "service_churn")]
+
+
+def test_the_page_uses_whole_period_figures_and_shows_the_currency(
+        raw_workshop: tuple[storage.Workshop, str], app_db: Path) -> None:
+    kpis, orders = sample_export_kpis()
+    at = business_page("da", raw_workshop)
+    arpc = at.number_input(key="bc_arpc")
+    assert arpc.value == pytest.approx(revenue_per_customer_year(orders))
+    assert arpc.label.endswith("(kr.)")
+    quarters = kpis[kpis["kpi"] == "complaints_per_1000_customers"].sort_values("period")
+    assert at.number_input(key="bc_complaints").value == \
+        round(quarters["value"].tail(4).sum() * 2000 / 1000)  # a year of quarters, 2,000 customers
+    assert any("4" in c.value and "kvartaler" in c.value for c in at.caption)  # says how
+    assert at.info and "5.255 kr." in at.info[0].value  # which revenue figure, and why
+    cltv = revenue_per_customer_year(orders) * 0.30 / 0.11
+    assert figure_values(at)[t("business.cltv", "da")] == f"{cltv:,.0f}".replace(",", ".") + " kr."
+
+    at.selectbox(key=f"bc_currency_{raw_workshop[0].id}").set_value("SEK").run()
+    assert not at.exception
+    assert money_values(at) and all(v.endswith(" SEK") for v in money_values(at))
+    engine = storage.make_engine(f"sqlite:///{app_db}")
+    assert workshop_currency(engine, raw_workshop[0].id) == "SEK"  # saved with the workshop
+    again = business_page("en", raw_workshop)  # a new session, in English
+    assert again.number_input(key="bc_arpc").label.endswith("(SEK)")
+    assert all(v.startswith("SEK ") for v in money_values(again))
+
+
+
+def test_a_currency_that_is_no_code_is_not_saved(engine: Engine) -> None:
+    """The page's field also takes typed codes; what is not a code never reaches the workshop.
+    (AppTest cannot type a new option into a selectbox, so this is checked below the page.)"""
+    workshop, _ = storage.create_workshop(engine, "W", "T", "da")
+    assert workshop_currency(engine, workshop.id) == "DKK"
+    with pytest.raises(ValueError, match="three-letter"):
+        save_currency(engine, workshop.id, "kroner")
+    assert save_currency(engine, workshop.id, "kr.") == "DKK"
+    assert save_currency(engine, workshop.id, "nok") == "NOK"
+    assert workshop_currency(engine, workshop.id) == "NOK"
+    storage.save_evidence(engine, workshop.id, "settings", {"currency": "$$"})  # by hand
+    assert workshop_currency(engine, workshop.id) == "DKK"  # unusable: the default, not a crash

@@ -143,8 +143,44 @@ def test_kpis_by_quarter_and_manual_map(tmp_path: Path, capsys: pytest.CaptureFi
     assert result["2026-Q3"]["on_time_delivery_rate"] is None  # no promised dates: missing
 
 
+def test_kpis_count_survey_touchpoints_for_their_layer(capsys: pytest.CaptureFixture[str]
+                                                     ) -> None:
+    import pandas as pd
+
+    surveys = SAMPLE / "exports" / "kundemaaling.csv"
+    answers = pd.read_csv(surveys, sep=";", encoding="utf-8-sig")
+    mean = answers.groupby("Kontaktpunkt")["Anbefalingsscore"].mean()
+    service = answers[answers["Kontaktpunkt"].isin(["Værksted", "Kundeservice"])]
+    code, out, _ = run(capsys, "kpis", "--surveys", str(surveys), "--json")
+    result = json.loads(out)
+    assert code == 0
+    assert result["fault_correction_survey_score"] == pytest.approx(
+        service["Anbefalingsscore"].mean())
+    assert result["delivery_survey_score"] is None  # no delivery touchpoint: missing, not 0
+    assert result["touchpoint_layers"] == {"Værksted": "fault_correction", "Butik": None,
+                                           "Webshop": None, "Kundeservice": "fault_correction"}
+    code, out, _ = run(capsys, "kpis", "--surveys", str(surveys), "--touchpoint",
+                       "Webshop=delivery", "--touchpoint", "værksted=none", "--json")
+    result = json.loads(out)
+    assert result["delivery_survey_score"] == pytest.approx(mean["Webshop"])
+    assert result["fault_correction_survey_score"] == pytest.approx(mean["Kundeservice"])
+    assert result["touchpoint_layers"]["Værksted"] is None
+    code, out, err = run(capsys, "kpis", "--surveys", str(surveys), "--by", "quarter",
+                         "--touchpoint", "Butik=product", "--touchpoint", "Butikk=product",
+                         "--json")
+    by_quarter = json.loads(out)
+    assert all(kpis["product_survey_score"] is not None for kpis in by_quarter.values())
+    assert err == "warning: --touchpoint 'Butikk' is not a touchpoint in the survey file\n"
+
+
 @pytest.mark.parametrize("args", [
     ["kpis", "--json"],
+    ["kpis", "--surveys", str(SAMPLE / "exports" / "kundemaaling.csv"),
+     "--touchpoint", "Webshop=wow"],
+    ["kpis", "--surveys", str(SAMPLE / "exports" / "kundemaaling.csv"),
+     "--touchpoint", "Webshop"],
+    ["kpis", "--orders", str(SAMPLE / "exports" / "ordrer.csv"),
+     "--touchpoint", "Webshop=delivery"],
     ["kpis", "--orders", "x.csv", "--map", "nonsense"],
     ["kpis", "--map", "orders.A=amount", "--surveys", str(SAMPLE / "exports" / "kundemaaling.csv")],
 ])

@@ -77,6 +77,7 @@ def test_xlsx_neutralises_the_action_file(capsys: pytest.CaptureFixture[str], tm
     (["--out", "{tmp}/x.pdf", "--actions", "{tmp}/no_action.csv"], "en", "missing column"),
     (["--out", "{tmp}/x.pdf", "--date", "22/13/2026"], "en", "--date must look like"),
     (["--out", "{tmp}/no/such/dir/x.xlsx"], "da", "kan ikke gemmes"),
+    (["--out", "{tmp}/x.pdf", "--currency", "kroner"], "en", "--currency must be a three-letter"),
 ])
 def test_bad_input_exits_2_with_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                          extra: list[str], lang: str, expected: str) -> None:
@@ -101,3 +102,29 @@ def test_a_bad_ratings_file_exits_2(capsys: pytest.CaptureFixture[str], tmp_path
     code, _, err = run(capsys, "report", "--ratings", str(tmp_path / "missing.csv"),
                        "--out", str(tmp_path / "x.pdf"))
     assert code == 2 and "cannot be read" in err
+
+
+def test_currency_option_writes_every_amount_in_that_currency(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from tests.test_report_business_case import money_in, pdf_to_text
+    from tests.test_reports import deck_text
+
+    outputs = {}
+    for suffix in ("pdf", "pptx", "xlsx"):
+        out = tmp_path / f"report.{suffix}"
+        code, _, err = run(capsys, *SAMPLE_ARGS, "--lang", "en", "--currency", "sek",
+                           "--out", str(out))
+        assert (code, err) == (0, "")
+        outputs[suffix] = out.read_bytes()
+    pdf = pdf_to_text(outputs["pdf"], tmp_path)
+    deck = deck_text(outputs["pptx"])
+    for text in (pdf, deck):
+        assert len(money_in(text, "en", "SEK")) >= 5  # the business case's amounts
+        assert money_in(text, "en", "DKK") == []
+    assert "SEK 438" in pdf  # Monthly revenue per customer (437.91) on the WOW layer's page
+    kpis = openpyxl.load_workbook(io.BytesIO(outputs["xlsx"]))["KPIs"]
+    formats = {row[0].value: row[2].number_format for row in kpis.iter_rows(min_row=2)}
+    assert "SEK" in formats["Monthly revenue per customer"]
+    assert "SEK" not in formats["Net Promoter Score"]
+    code, _, _ = run(capsys, *SAMPLE_ARGS, "--lang", "da", "--out", str(tmp_path / "r.pdf"))
+    assert code == 0 and "438 kr." in pdf_to_text((tmp_path / "r.pdf").read_bytes(), tmp_path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,48 @@ def test_changing_a_result_setting_reads_and_computes_no_file(
     assert not errors(at), errors(at)
     text = " ".join(m.value for m in at.markdown)
     assert "Delivery** · Blind spot" in text  # the gap of 52 is still above 30
+
+
+def test_exports_tab_shows_touchpoints_and_a_changed_layer_reaches_the_kpis(
+        sample_workshop: tuple[storage.Workshop, str], app_db: Path) -> None:
+    at = app("en", sample_workshop)
+    at.run()
+    at.switch_page("views/kpis.py").run()
+    at.button(key="raw_use_sample").click().run()
+    at.button(key="raw_compute").click().run()
+    assert not errors(at), errors(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "What the survey answers are about" in text
+    assert "Counted for Fault correction: Værksted (308), Kundeservice (287)" in text
+    assert "Left out: Butik (303), Webshop (302)" in text
+    boxes = {box.label: box for box in at.selectbox if box.key.startswith("raw_tp_")}
+    assert set(boxes) == {"Værksted · 308 answers", "Butik · 303 answers",
+                          "Webshop · 302 answers", "Kundeservice · 287 answers"}
+    assert boxes["Værksted · 308 answers"].value == "fault_correction"
+    assert boxes["Webshop · 302 answers"].value == ""  # a channel: not counted
+    assert at.session_state["raw_result"].overall["delivery_survey_score"] is None
+
+    boxes["Webshop · 302 answers"].set_value("delivery").run()
+    assert not errors(at), errors(at)
+    result = at.session_state["raw_result"]
+    assert result.overall["delivery_survey_score"] is not None
+    assert "delivery_survey_score" in set(result.kpis["kpi"])  # what "Save" would store
+    assert "Counted for Delivery: Webshop (302)" in " ".join(m.value for m in at.markdown)
+    engine = storage.make_engine(f"sqlite:///{app_db}")
+    with engine.connect() as conn:
+        rows = conn.execute(storage.column_mappings.select()).all()
+    assert {"webshop": "delivery"} in [json.loads(row.mapping) for row in rows]
+
+    again = app("da", sample_workshop)  # a new session: the choice comes back from storage
+    again.run()
+    again.switch_page("views/kpis.py").run()
+    again.button(key="raw_use_sample").click().run()
+    again.button(key="raw_compute").click().run()
+    assert not errors(again), errors(again)
+    boxes = {box.label: box for box in again.selectbox if box.key.startswith("raw_tp_")}
+    assert boxes["Webshop · 302 svar"].value == "delivery"
+    assert "Tæller for Leverance: Webshop (302)" in " ".join(m.value for m in again.markdown)
+    boxes["Webshop · 302 svar"].set_value("").run()  # back to the default: nothing to remember
+    with engine.connect() as conn:
+        rows = conn.execute(storage.column_mappings.select()).all()
+    assert {"webshop": "delivery"} not in [json.loads(row.mapping) for row in rows]

@@ -44,6 +44,11 @@ def test_upload_exports_confirm_mapping_and_see_matrix(app_server: AppServer, br
     page.get_by_text("the loyalty matrix is on the results page").wait_for()
     assert page.get_by_text("First-contact resolution").count() >= 1
     assert_no_exception(page)
+    # which survey touchpoints count for which layer, and a choice per value
+    page.get_by_text("What the survey answers are about").wait_for()
+    page.get_by_text("Counted for Fault correction: Værksted (308), Kundeservice (287)").wait_for()
+    page.get_by_text("Left out: Butik (303), Webshop (302)").wait_for()
+    expect(page.get_by_role("combobox", name=re.compile(r"· \d+ answers"))).to_have_count(4)
     save = page.get_by_role("button", name=re.compile(r"Save \d+ KPI values"))
     save.click()
     page.get_by_text("KPI rows loaded and saved").wait_for()

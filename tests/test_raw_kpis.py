@@ -12,6 +12,7 @@ import pytest
 
 from benchmarks.duckdb_reference import reference_kpis
 from benchmarks.generate import generate, to_csv_bytes, write
+from loyalty_model.intake.raw_intake import kpi_rows
 from loyalty_model.intake.raw_kpis import (
     KPI_NAMES,
     compute_kpis,
@@ -47,6 +48,10 @@ def test_kpi_names_are_exactly_the_product_list() -> None:
             "nps",
             "promoter_share",
             "detractor_share",
+            "product_survey_score",
+            "communication_score",
+            "delivery_survey_score",
+            "fault_correction_survey_score",
             "repeat_purchase_rate",
             "arpc_annual",
             "churn_rate_orders",
@@ -289,6 +294,21 @@ def test_by_period_buckets_each_kind_by_its_own_date() -> None:
     assert list(by_quarter) == ["2026-Q3"]
     assert by_quarter["2026-Q3"]["nps"] == 0.0
     assert by_quarter["2026-Q3"]["repeat_purchase_rate"] == 1.0
+
+
+def test_saved_kpi_rows_give_revenue_per_customer_over_the_whole_file() -> None:
+    """One quarter annualised would say A alone pays 4 × 900 a year; over the file it is less."""
+    orders = load(
+        "order_id,customer_id,ordered_at,amount\n"
+        "1,A,2026-01-10,100\n2,B,2026-01-20,100\n3,C,2026-02-10,100\n4,A,2026-07-10,900\n",
+        "orders",
+    ).frame
+    rows = kpi_rows({"orders": orders}, "quarter")
+    arpc = rows[rows["kpi"] == "arpc_annual"]
+    years = (pd.Timestamp("2026-07-10") - pd.Timestamp("2026-01-10")).days / 365.25
+    assert arpc["period"].tolist() == ["2026-Q3"]  # one row, dated to the latest quarter
+    assert arpc["value"].iloc[0] == pytest.approx(1200 / 3 / years)
+    assert rows.groupby("kpi")["period"].nunique()["repeat_purchase_rate"] == 1
 
 
 def test_by_period_rejects_unknown_bucket() -> None:

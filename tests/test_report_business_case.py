@@ -21,7 +21,7 @@ from loyalty_model.takeaways.report_pptx import render_pptx
 from loyalty_model.workshop import sample
 from tests.test_reports import DAY, deck_text, report
 
-NEW_KEYS = ("report.business_intro", "report.business_example", "report.business_from_rate",
+NEW_KEYS = ("report.business_intro", "report.business_example",
             "report.caption_business_retention", "report.caption_business_iceberg",
             "deck.agenda_business")
 HEADINGS = ("business.title", "business.retention_heading", "business.iceberg_heading",
@@ -73,15 +73,17 @@ def test_the_report_starts_from_the_pages_defaults(model: Model) -> None:
     from_kpis = bc.defaults_from_kpis(kpis)
     # the page: bc.default_values(from_kpis, customers) with the example customer count
     assert start.inputs == bc.Inputs(**bc.default_values(from_kpis))
-    assert start.inputs.arpc == pytest.approx(from_kpis["arpc"][0])
-    assert start.inputs.churn == pytest.approx(from_kpis["churn"][0])
-    assert start.inputs.complaints == round(from_kpis["complaints_per_1000"][0] * 2000 / 1000)
+    assert start.inputs.arpc == pytest.approx(from_kpis["arpc"].value)
+    assert start.inputs.churn == pytest.approx(from_kpis["churn"].value)
+    assert start.inputs.complaints == round(from_kpis["complaints_per_1000"].value * 2000 / 1000)
     assert start.sources["customers"] is None and start.sources["margin"] is None
-    assert start.sources["arpc"] == ("arpc_monthly", "2026-Q3") and start.complete
+    arpc = start.sources["arpc"]
+    assert (arpc.kpi, arpc.period) == ("arpc_monthly", "2026-Q3") and start.complete
 
 
 def test_complaints_scale_with_the_customers_typed_on_the_page() -> None:
-    from_kpis = {"complaints_per_1000": (30.0, "complaints_per_1000_customers", "2026")}
+    from_kpis = {"complaints_per_1000": bc.FromKpi(30.0, "complaints_per_1000_customers", "2026",
+                                                   "year")}
     assert bc.default_values(from_kpis, 5000)["complaints"] == 150
     assert bc.default_values({}, 5000)["complaints"] == bc.EXAMPLE_INPUTS["complaints"]
 
@@ -109,7 +111,7 @@ def test_business_case_rows_say_where_each_figure_comes_from(data: ReportData,
     assert t("business.cltv", lang) in labels and t("business.base_value", lang) in labels
     assert [row[2] for row in case.assumptions] == [a.source for a in model.assumptions]
     arpc = next(value for label, value, _ in case.inputs if label == t("business.arpc", lang))
-    assert arpc == ("5.255" if lang == "da" else "5,255")  # 437.91 a month × 12
+    assert arpc == ("5.255 kr." if lang == "da" else "DKK 5,255")  # 437.91 a month × 12
 
 
 def test_pdf_has_the_business_case_with_its_charts(data: ReportData, tmp_path: Path) -> None:
@@ -146,3 +148,52 @@ def test_the_danish_check_knows_the_new_phrases() -> None:
     assert "Customer lifetime value" in phrases
     assert leaked("Kundens livstidsværdi") == []
     assert leaked("Customer lifetime value") == ["Customer lifetime value"]
+
+
+# --- money in the reports: the currency, and revenue over the whole period ----------------------
+
+
+def money_in(text: str, lang: str, currency: str) -> list[str]:
+    """Amounts written with the currency: 12.345 kr. / 12.345 SEK in Danish, SEK 12,345 in
+    English."""
+    if lang == "da":
+        symbol = re.escape("kr." if currency == "DKK" else currency)
+        return re.findall(rf"\d[\d.]* {symbol}", text)
+    return re.findall(rf"{currency} \d[\d,]*", text)
+
+
+@pytest.mark.parametrize(("lang", "currency"), [("da", "DKK"), ("en", "SEK")])
+def test_pdf_and_deck_write_amounts_with_the_currency(model: Model, tmp_path: Path, lang: str,
+                                                      currency: str) -> None:
+    data = build_report_data(sample.sample_ratings(), sample.sample_kpis(model).frame, model,
+                             lang, title="T", team="T", on=DAY, currency=currency)
+    amounts = [value for _, value, _ in data.business.figures if money_in(value, lang, currency)]
+    assert len(amounts) == 4  # lifetime value, margin kept, base value, margin lost to service
+    arpc = dict((label, value) for label, value, _ in data.business.inputs)[t("business.arpc",
+                                                                                lang)]
+    assert money_in(arpc, lang, currency) == [arpc]
+    pdf = pdf_to_text(render_pdf(data), tmp_path)
+    deck = deck_text(render_pptx(data))
+    for text in (pdf, deck):
+        assert arpc in text and all(amount in text for amount in amounts)
+    other = "SEK" if currency == "DKK" else "DKK"
+    assert money_in(pdf, lang, other) == [] and money_in(deck, lang, other) == []
+
+
+def test_reports_from_raw_exports_use_the_whole_period_and_say_why(model: Model,
+                                                                   tmp_path: Path) -> None:
+    from tests.test_business_case import revenue_per_customer_year, sample_export_kpis
+
+    kpis, orders = sample_export_kpis()
+    data = build_report_data(sample.sample_ratings(), kpis, model, "en", title="T", team="T",
+                             on=DAY)
+    inputs = {label: (value, source) for label, value, source in data.business.inputs}
+    value, source = inputs[t("business.arpc", "en")]
+    assert value == f"DKK {revenue_per_customer_year(orders):,.0f}"
+    assert model.kpis["arpc_annual"].name("en") in source
+    complaints_source = inputs[t("business.complaints", "en")][1]
+    assert "last four quarters added up" in complaints_source
+    assert len(data.business.notes) == 1 and "DKK 5,255" in data.business.notes[0]
+    pdf = pdf_to_text(render_pdf(data), tmp_path)
+    assert data.business.notes[0][:60] in pdf
+    assert data.business.notes[0][:60] in deck_text(render_pptx(data))

@@ -93,7 +93,7 @@ def build_old_database(url: str, with_meta: bool, version: int = 1) -> None:
 def assert_upgraded_with_data_intact(url: str) -> None:
     engine = storage.make_engine(url)
     try:
-        assert storage.schema_version(engine) == storage.SCHEMA_VERSION == 3
+        assert storage.schema_version(engine) == storage.SCHEMA_VERSION == 4
         columns = {c["name"] for c in inspect(engine).get_columns("workshops")}
         assert {"series", "joining_open"} <= columns
         indexes = {i["name"] for i in inspect(engine).get_indexes("ratings")}
@@ -113,6 +113,8 @@ def assert_upgraded_with_data_intact(url: str) -> None:
         assert [w.code for w in storage.series_workshops(engine, follow_up)] == [
             "ABCDEF", follow_up.code]
         assert follow_up.joining_open
+        storage.save_targets(engine, old.id, {"on_time_delivery_rate": 0.9})  # v4: targets
+        assert storage.targets(engine, old.id) == {"on_time_delivery_rate": 0.9}
         storage.set_joining_open(engine, old.id, False)
         with pytest.raises(storage.JoiningClosed):
             storage.join_workshop(engine, old.id, "Late")
@@ -120,7 +122,7 @@ def assert_upgraded_with_data_intact(url: str) -> None:
         engine.dispose()
     # opening it again is a no-op
     again = storage.make_engine(url)
-    assert storage.schema_version(again) == 3
+    assert storage.schema_version(again) == 4
     again.dispose()
 
 

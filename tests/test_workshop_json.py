@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, select
 from loyalty_model.assessment.scoring import assess
 from loyalty_model.model import Model
 from loyalty_model.workshop import sample, storage
+from loyalty_model.workshop.settings import save_currency, workshop_currency
 from loyalty_model.workshop.workshop_json import (
     WorkshopFileError,
     export_json,
@@ -129,3 +130,38 @@ def test_the_loyalty_matrix_travels_with_the_workshop(engine: Engine, model: Mod
                   lambda d: d["evidence"]["loyalty_matrix"]["shares"].update(latent=7))
     with pytest.raises(WorkshopFileError, match="between 0 and 1"):
         import_workshop(engine, bad, model)
+
+
+def test_the_currency_travels_with_the_workshop(engine: Engine, model: Model,
+                                                workshop: tuple[storage.Workshop, str]) -> None:
+    original, _ = workshop
+    plain, _ = import_workshop(engine, export_json(engine, original), model)
+    assert workshop_currency(engine, plain.id) == "DKK"  # nothing set: the default
+    save_currency(engine, original.id, "SEK")
+    assert export_workshop(engine, original)["evidence"]["settings"] == {"currency": "SEK"}
+    copy, _ = import_workshop(engine, export_json(engine, original), model)
+    assert workshop_currency(engine, copy.id) == "SEK"
+    bad = corrupt(engine, original, lambda d: d["evidence"]["settings"].update(currency="kr$"))
+    with pytest.raises(WorkshopFileError, match="currency"):
+        import_workshop(engine, bad, model)
+
+
+def test_the_team_targets_travel_with_the_workshop(engine: Engine, model: Model,
+                                                   workshop: tuple[storage.Workshop, str]) -> None:
+    original, _ = workshop
+    storage.save_targets(engine, original.id, {"on_time_delivery_rate": 0.9, "nps": 25.0})
+    copy, _ = import_workshop(engine, export_json(engine, original), model)
+    assert storage.targets(engine, copy.id) == {"on_time_delivery_rate": 0.9, "nps": 25.0}
+
+    def scored(w: storage.Workshop):  # noqa: ANN202
+        return assess(storage.ratings_frame(engine, w.id), storage.kpis_frame(engine, w.id),
+                      model, targets=storage.targets(engine, w.id))
+
+    assert scored(copy) == scored(original)
+    assert scored(copy).kpi("on_time_delivery_rate").basis == "team_target"
+    for change, message in [(lambda d: d["targets"].update(on_time_delivery_rate=9.5), "range"),
+                            (lambda d: d["targets"].update(mood=1), "not a known KPI"),
+                            (lambda d: d["targets"].update(nps="high"), "must be a number"),
+                            (lambda d: d.update(targets=[1]), "must be an object")]:
+        with pytest.raises(WorkshopFileError, match=message):
+            import_workshop(engine, corrupt(engine, original, change), model)

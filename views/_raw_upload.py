@@ -19,6 +19,8 @@ from loyalty_model.intake.readers import read_table
 from loyalty_model.intake.table import ReadError, Table
 from loyalty_model.workshop import storage
 from loyalty_model.workshop.sample import SAMPLE_DIR
+from loyalty_model.workshop.settings import workshop_currency
+from views import _touchpoints as touchpoints
 from views._common import engine, model
 
 RAW_KINDS = ("surveys", "orders", "tickets", "customers")
@@ -31,9 +33,10 @@ def _read(data: bytes, name: str) -> Table:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _compute(keys: tuple, _tables: dict[str, tuple[Table, dict[str, str]]]) -> RawKpis:
-    """Cached on the files' content hashes and mappings (`keys`), not on the frames."""
-    return compute(_tables)
+def _compute(keys: tuple, _tables: dict[str, tuple[Table, dict[str, str]]],
+             choices: tuple[tuple[str, str], ...] = ()) -> RawKpis:
+    """Cached on the files' content hashes, mappings (`keys`) and touchpoint choices only."""
+    return compute(_tables, touchpoint_layers=dict(choices))
 
 
 def _mapping_form(index: int, table: Table, lang: str) -> tuple[str, dict[str, str]] | None:
@@ -65,7 +68,7 @@ def _mapping_form(index: int, table: Table, lang: str) -> tuple[str, dict[str, s
     return kind, chosen
 
 
-def _show_result(result: RawKpis, lang: str) -> None:
+def _show_result(result: RawKpis, lang: str, currency: str) -> None:
     for kind, lines in result.problems(lang=lang).items():
         loaded = result.loaded[kind]
         st.warning(t("raw.problems", lang, file=loaded.file, bad=loaded.problem_count,
@@ -77,7 +80,7 @@ def _show_result(result: RawKpis, lang: str) -> None:
         spec = model().kpis[kpi]
         rows.append({t("kpis.col_kpi", lang): spec.name(lang),
                      t("kpis.col_layer", lang): model().layer(spec.layer).name(lang),
-                     t("kpis.col_value", lang): fmt_kpi_value(value, spec.unit, lang)
+                     t("kpis.col_value", lang): fmt_kpi_value(value, spec.unit, lang, currency)
                      if value is not None else t("raw.not_supported", lang)})
     st.dataframe(pd.DataFrame(rows), hide_index=True)
     if result.matrix:
@@ -115,9 +118,13 @@ def render(workshop: storage.Workshop, current: pd.DataFrame, lang: str) -> None
         keys.append((kind, hashlib.sha256(data).hexdigest(), tuple(sorted(mapping.items()))))
     if not confirmed:
         return
+    surveys = confirmed.get("surveys")
+    survey_signature = None if surveys is None else mapping_signature(
+        "surveys", [str(c) for c in surveys[0].frame.columns])
     if st.button(t("raw.compute", lang), type="primary", key="raw_compute"):
+        choices = tuple(sorted(touchpoints.remembered(survey_signature).items()))
         try:
-            result = _compute(tuple(keys), confirmed)
+            result = _compute(tuple(keys), confirmed, choices)
         except ReadError as error:
             st.error(error.localized(lang))
             return
@@ -129,7 +136,9 @@ def render(workshop: storage.Workshop, current: pd.DataFrame, lang: str) -> None
     result = st.session_state.get("raw_result")
     if result is None or st.session_state.get("raw_result_keys") != tuple(keys):
         return
-    _show_result(result, lang)
+    result = st.session_state["raw_result"] = touchpoints.apply_changes(result, survey_signature)
+    _show_result(result, lang, workshop_currency(engine(), workshop.id))
+    touchpoints.render(result, survey_signature, lang)
     if result.kpis.empty:
         st.error(t("raw.no_kpis", lang))
         return

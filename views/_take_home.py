@@ -91,4 +91,4 @@ def render(engine: Engine, model: Model, workshop: storage.Workshop, settings: S
 
 
 def _xlsx(data) -> bytes:  # noqa: ANN001 (ReportData)
-    return results_xlsx(data.assessment, data.model, data.lang, data.actions)
+    return results_xlsx(data.assessment, data.model, data.lang, data.actions, data.currency)

@@ -24,7 +24,8 @@ if stored.empty:
     if ratings.dropna(subset=["rating"]).empty and kpis.empty:
         st.info(t("actions.nothing_yet", lang))
     else:
-        stored = proposed_actions(assess(ratings, kpis, model()), model(), lang)
+        assessment = assess(ratings, kpis, model(), targets=storage.targets(engine(), workshop.id))
+        stored = proposed_actions(assessment, model(), lang)
         storage.save_actions(engine(), workshop.id, stored)
         st.caption(t("actions.proposed", lang))
 

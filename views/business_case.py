@@ -4,9 +4,16 @@ import pandas as pd
 import streamlit as st
 
 from loyalty_model.assessment import business_case as bc
-from loyalty_model.i18n import t
+from loyalty_model.i18n import (
+    COMMON_CURRENCIES,
+    DEFAULT_CURRENCY,
+    currency_symbol,
+    normalise_currency,
+    t,
+)
 from loyalty_model.takeaways.business_charts import iceberg_chart, survival_chart
 from loyalty_model.workshop import storage
+from loyalty_model.workshop.settings import save_currency, workshop_currency
 from views._common import current_lang, current_workshop, engine, model
 
 lang = current_lang()
@@ -20,17 +27,35 @@ if workshop is not None:
 from_kpis = bc.defaults_from_kpis(storage.kpis_frame(engine(), workshop.id) if workshop else None)
 
 
+def currency_field() -> str:
+    """The workshop's currency: chosen (or typed) here, saved with the workshop at once."""
+    saved = workshop_currency(engine(), workshop.id) if workshop else DEFAULT_CURRENCY
+    options = [*COMMON_CURRENCIES, *([] if saved in COMMON_CURRENCIES else [saved])]
+    chosen = st.selectbox(t("business.currency", lang), options, index=options.index(saved),
+                          accept_new_options=True, help=t("business.currency_help", lang),
+                          key=f"bc_currency_{workshop.id if workshop else 0}")
+    code = normalise_currency(chosen)
+    if code is None:
+        st.warning(t("business.bad_currency", lang, value=chosen, currency=saved))
+        return saved
+    if workshop is not None and code != saved:
+        save_currency(engine(), workshop.id, code)
+    return code
+
+
 def source_of(name: str, value: float, default: float) -> str:
-    """Say where an input comes from: the KPIs, the example, or the user."""
+    """Say where an input comes from: the KPIs (and how they became a yearly figure), the
+    example, or the user."""
     if value != default:
         return t("business.your_input", lang)
     if name in from_kpis:
-        _, kpi_id, period = from_kpis[name]
-        return t("business.from_kpi", lang, kpi=model().kpis[kpi_id].name(lang), period=period)
+        return bc.source_text(from_kpis[name], model(), lang, currency)
     return t("business.example", lang)
 
 
 st.subheader(t("business.inputs", lang))
+with st.columns([1, 3])[0]:  # a narrow field: a code is three letters
+    currency = currency_field()
 defaults = bc.default_values(from_kpis)
 left, middle, right = st.columns(3)
 with left:
@@ -40,7 +65,8 @@ with left:
     st.caption(source_of("customers", customers, defaults["customers"]))
     defaults = bc.default_values(from_kpis, customers)  # complaints scale with the customers
     from_rate = bc.complaints_from_kpis(from_kpis, customers)
-    arpc = st.number_input(t("business.arpc", lang), min_value=0.0, value=defaults["arpc"],
+    arpc = st.number_input(t("business.arpc_in", lang, currency=currency_symbol(currency, lang)),
+                           min_value=0.0, value=defaults["arpc"],
                            step=100.0, format="%.0f", key="bc_arpc")
     st.caption(source_of("arpc", arpc, defaults["arpc"]))
 with middle:
@@ -61,6 +87,9 @@ with right:
     complaints_source = ("complaints_per_1000" if complaints == defaults["complaints"]
                          and from_rate > 0 else "complaints")
     st.caption(source_of(complaints_source, complaints, defaults["complaints"]))
+arpc_note = bc.arpc_note(from_kpis.get("arpc"), model(), lang, currency)
+if arpc_note and arpc == defaults["arpc"]:  # once the user types a figure, it is theirs
+    st.info(arpc_note, icon=":material/info:")
 
 st.subheader(t("business.assumptions", lang))
 st.caption(t("business.assumptions_help", lang))
@@ -108,7 +137,7 @@ figures = bc.retention_case(inputs, assumptions, lang)
 st.altair_chart(survival_chart(inputs, lang), width="stretch")
 st.dataframe(pd.DataFrame([
     {t("business.col_figure", lang): t(f.label, lang),
-     t("business.col_value", lang): bc.figure_text(f, lang),
+     t("business.col_value", lang): bc.figure_text(f, lang, currency),
      t("business.col_how", lang): t(f.how, lang, **f.how_values)}
     for f in figures
 ]), hide_index=True, width="stretch")

@@ -1,15 +1,15 @@
 """KPIs: the company's own numbers, uploaded as a kpis file, typed in, or from the sample."""
 
-import pandas as pd
 import streamlit as st
 
-from loyalty_model.assessment.kpi_scoring import score_kpis
-from loyalty_model.i18n import fmt_kpi_value, t
+from loyalty_model.i18n import t
 from loyalty_model.intake.kpi_file import ReadError, merge_kpis, parse_kpi_frame, read_kpi_file
 from loyalty_model.model import DATA_DIR
 from loyalty_model.takeaways.report_text import kpi_scoring_text, kpi_source_text
 from loyalty_model.workshop import storage
+from loyalty_model.workshop.settings import workshop_currency
 from views import _raw_upload as raw_upload
+from views import _targets as targets_step
 from views._common import current_lang, engine, model, require_workshop
 
 lang = current_lang()
@@ -81,29 +81,15 @@ with manual_tab:
             st.session_state["kpi_flash"] = t("kpis.loaded", lang, n=result.rows_ok)
             st.rerun()
 
-st.subheader(t("kpis.current", lang))
 if current.empty:
+    st.subheader(t("kpis.current", lang))
     st.info(t("kpis.none_yet", lang))
 else:
-    rows = []
-    for r in score_kpis(current, model(), model().scoring):
-        spec = model().kpis[r.kpi]
-        rows.append({
-            t("kpis.col_kpi", lang): spec.name(lang),
-            t("kpis.col_layer", lang): model().layer(r.layer).name(lang),
-            t("kpis.col_period", lang): r.period,
-            t("kpis.col_value", lang): fmt_kpi_value(r.value, spec.unit, lang),
-            t("kpis.col_target", lang): fmt_kpi_value(r.target, spec.unit, lang)
-            if r.target is not None else "",
-            t("kpis.col_score", lang): None if r.score is None else round(r.score),
-            t("kpis.col_band", lang): t(f"band.{r.band}", lang) if r.band else
-            t("band.unscored", lang),
-            t("kpis.col_scoring", lang): kpi_scoring_text(spec, r.target, lang),
-            t("kpis.col_source", lang): kpi_source_text(spec, lang),
-        })
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    targets_step.render(workshop, current, lang)
+    currency = workshop_currency(engine(), workshop.id)
     with st.expander(t("kpis.definitions", lang)):
         for spec in model().kpis.values():
             st.markdown(f"**{spec.name(lang)}** (`{spec.id}`): {spec.definition(lang)}  \n"
-                        f"_{kpi_scoring_text(spec, None, lang)} {kpi_source_text(spec, lang)}_")
+                        f"_{kpi_scoring_text(spec, None, lang, currency)} "
+                        f"{kpi_source_text(spec, lang)}_")
 st.page_link("views/results.py", label=t("kpis.to_results", lang), icon=":material/target:")

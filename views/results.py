@@ -2,12 +2,14 @@
 
 import streamlit as st
 
+from loyalty_model.assessment.actions import after_basics
 from loyalty_model.assessment.kpi_scoring import kpi_trend, layer_kpi_trend
-from loyalty_model.assessment.reading import layer_reading, priority_reason
+from loyalty_model.assessment.reading import layer_reading, priority_reason, status_key
 from loyalty_model.assessment.scoring import assess, with_settings
 from loyalty_model.i18n import fmt_percent, t
 from loyalty_model.takeaways import charts
 from loyalty_model.workshop import storage
+from loyalty_model.workshop.settings import workshop_currency
 from views._common import current_lang, engine, model, require_workshop
 
 lang = current_lang()
@@ -15,6 +17,8 @@ st.title(t("results.title", lang))
 workshop = require_workshop(lang)
 ratings = storage.ratings_frame(engine(), workshop.id)
 kpis = storage.kpis_frame(engine(), workshop.id)
+targets = storage.targets(engine(), workshop.id)
+currency = workshop_currency(engine(), workshop.id)
 
 defaults = model().scoring
 with st.expander(t("results.settings", lang)):
@@ -33,15 +37,19 @@ if ratings.dropna(subset=["rating"]).empty and kpis.empty:
     st.page_link("views/assess.py", label=t("results.go_assess", lang), icon=":material/edit_note:")
     st.stop()
 
-assessment = assess(ratings, kpis, model(), settings)
+assessment = assess(ratings, kpis, model(), settings, targets)
 
 st.subheader(t("results.priorities", lang))
 for rank, layer_id in enumerate(assessment.priorities, start=1):
     result = assessment.layer(layer_id)
     name = model().layer(layer_id).name(lang)
-    st.markdown(f"**{rank}. {name}** · {t(f'status.{result.status}', lang)} — "
+    st.markdown(f"**{rank}. {name}** · {t(f'status.{status_key(assessment, layer_id)}', lang)} — "
                 f"{priority_reason(result, model(), assessment, lang)}")
-    st.caption(layer_reading(assessment, layer_id, model(), lang))
+    st.caption(layer_reading(assessment, layer_id, model(), lang, currency))
+waiting = after_basics(assessment, model(), lang)
+if waiting:
+    st.info(f"**{t('reading.after_basics', lang)}** — {t('reading.after_basics_help', lang)}  \n"
+            + "  \n".join(f"- {action}" for action in waiting))
 
 st.altair_chart(charts.self_vs_kpi_chart(assessment, model(), lang), width="stretch")
 st.caption(t("results.self_vs_kpi_help", lang))
@@ -64,7 +72,7 @@ st.altair_chart(charts.spread_chart(assessment, model(), lang,
                                     None if layer_filter == "all" else layer_filter),
                 width="stretch")
 
-trend = layer_kpi_trend(kpi_trend(kpis, model(), settings), model())
+trend = layer_kpi_trend(kpi_trend(kpis, model(), settings, targets), model())
 if trend["period"].nunique() > 1:
     st.altair_chart(charts.kpi_trend_chart(trend, model(), lang), width="stretch", height=360)
     st.caption(t("results.trend_help", lang))

@@ -1,46 +1,38 @@
 """What loyalty is worth in money: lifetime value, a retention improvement, the complaints iceberg.
 
-The user's own figures (customers, revenue per customer, churn, margin) meet the figures the seed
-articles quote (data/model.toml [[assumptions]]). Both are always shown with where they come from
-and both can be changed: a business case nobody can trace convinces nobody. Plain arithmetic,
-deliberately: undiscounted lifetime value, rules of thumb labelled as such. The charts of these
-figures are a take-away (takeaways/business_charts.py): the arithmetic needs no drawing library.
+The user's own figures (customers, revenue per customer, churn, margin; which KPIs supply them,
+and how, is business_inputs.py's) meet the figures the seed articles quote (data/model.toml
+[[assumptions]]). Both are always shown with where they come from and both can be changed: a
+business case nobody can trace convinces nobody. Plain arithmetic, deliberately: undiscounted
+lifetime value, rules of thumb labelled as such. The charts of these figures are a take-away
+(takeaways/business_charts.py): the arithmetic needs no drawing library.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
-
-from loyalty_model.assessment.periods import sort_by_period
-from loyalty_model.i18n import fmt_number, fmt_percent, t
+from loyalty_model.assessment.business_inputs import (
+    EXAMPLE_INPUTS,
+    FromKpi,
+    Inputs,
+    KpiDefaults,
+    arpc_note,
+    complaints_from_kpis,
+    default_values,
+    defaults_from_kpis,
+    kpi_defaults,
+    source_text,
+)
+from loyalty_model.i18n import DEFAULT_CURRENCY, fmt_money, fmt_number, fmt_percent, t
 from loyalty_model.model import Model
 
-EXAMPLE_INPUTS = {"customers": 2000.0, "arpc": 6000.0, "churn": 0.20, "margin": 0.30,
-                  "improvement": 0.02, "complaints": 60.0}
-
-
-@dataclass(frozen=True)
-class Inputs:
-    customers: float
-    arpc: float  # revenue per customer per year
-    churn: float  # share of customers lost per year, 0-1
-    margin: float  # gross margin, 0-1
-    improvement: float = 0.02  # churn reduction to test, in share points (0.02 = 2 points)
-    complaints: float = 0.0  # complaints per year
-
-    def problems(self) -> list[str]:
-        """Input names that cannot be calculated with (an empty list when all is well)."""
-        bad = [name for name in ("customers", "arpc", "complaints", "improvement")
-               if getattr(self, name) < 0]
-        if not 0 < self.churn <= 1:
-            bad.append("churn")
-        if not 0 <= self.margin <= 1:
-            bad.append("margin")
-        if self.improvement >= self.churn:
-            bad.append("improvement")
-        return bad
+__all__ = [  # the inputs live in business_inputs.py; the page and the reports import them here
+    "EXAMPLE_INPUTS", "Figure", "FromKpi", "Iceberg", "Inputs", "KpiDefaults", "arpc_note",
+    "assumption_text", "assumption_values", "cltv", "complaints_from_kpis", "default_values",
+    "defaults_from_kpis", "figure_text", "iceberg", "iceberg_rows", "kpi_defaults",
+    "lifetime_years", "retention_case", "source_text",
+]
 
 
 @dataclass(frozen=True)
@@ -122,84 +114,8 @@ def iceberg(complaints: float, assumptions: dict[str, float]) -> Iceberg:
     return Iceberg(complaints=complaints, silent=silent, told=told)
 
 
-def defaults_from_kpis(kpis: pd.DataFrame | None) -> dict[str, tuple[float, str, str]]:
-    """Inputs the loaded KPIs can supply: name -> (value, kpi id, period) of the latest period."""
-    if kpis is None or kpis.empty:
-        return {}
-    latest: dict[str, tuple[float, str]] = {}
-    for kpi_id, rows in kpis.groupby("kpi", sort=False):
-        last = sort_by_period(rows).iloc[-1]
-        latest[str(kpi_id)] = (float(last["value"]), str(last["period"]))
-    out: dict[str, tuple[float, str, str]] = {}
-    if "arpc_annual" in latest:
-        out["arpc"] = (latest["arpc_annual"][0], "arpc_annual", latest["arpc_annual"][1])
-    elif "arpc_monthly" in latest:
-        value, period = latest["arpc_monthly"]
-        out["arpc"] = (value * 12, "arpc_monthly", period)
-    for kpi_id in ("churn_rate_customers", "churn_rate_orders"):
-        if kpi_id in latest:
-            out["churn"] = (latest[kpi_id][0], kpi_id, latest[kpi_id][1])
-            break
-    if "complaints_per_1000_customers" in latest:
-        value, period = latest["complaints_per_1000_customers"]
-        out["complaints_per_1000"] = (value, "complaints_per_1000_customers", period)
-    return out
-
-
-def complaints_from_kpis(from_kpis: dict[str, tuple[float, str, str]], customers: float
-                         ) -> float:
-    """Complaints per year from the complaints-per-1,000 KPI and a customer count (0 if none)."""
-    return float(round(from_kpis.get("complaints_per_1000", (0.0,))[0] * customers / 1000))
-
-
-def default_values(from_kpis: dict[str, tuple[float, str, str]],
-                   customers: float | None = None) -> dict[str, float]:
-    """The inputs to start from: the KPIs' figures where they give one, else EXAMPLE_INPUTS.
-
-    `customers` is the count the complaints rate is scaled by (the example when not given). Zero
-    complaints from the KPIs make no iceberg, so the example stays then.
-    """
-    values = dict(EXAMPLE_INPUTS)
-    for name in ("arpc", "churn"):
-        if name in from_kpis:
-            values[name] = from_kpis[name][0]
-    customers = values["customers"] if customers is None else customers
-    from_rate = complaints_from_kpis(from_kpis, customers)
-    if from_rate > 0:
-        values["complaints"] = from_rate
-    return values
-
-
-@dataclass(frozen=True)
-class KpiDefaults:
-    """Inputs derived from a workshop's KPIs as the business-case page starts them."""
-
-    inputs: Inputs
-    sources: dict[str, tuple[str, str] | None]  # name -> (kpi id, period), None for an example
-
-    @property
-    def complete(self) -> bool:
-        """True when the KPIs give what lifetime value needs (revenue and churn) and it adds up."""
-        return (self.sources["arpc"] is not None and self.sources["churn"] is not None
-                and not self.inputs.problems())
-
-
-def kpi_defaults(kpis: pd.DataFrame | None) -> KpiDefaults:
-    """The page's starting inputs for these KPIs, each with where it comes from."""
-    from_kpis = defaults_from_kpis(kpis)
-    values = default_values(from_kpis)
-    values["churn"] = round(values["churn"] * 100, 1) / 100  # the page's churn field: 0.1 %
-    sources: dict[str, tuple[str, str] | None] = {name: None for name in EXAMPLE_INPUTS}
-    for name in ("arpc", "churn"):
-        if name in from_kpis:
-            sources[name] = from_kpis[name][1:]
-    if complaints_from_kpis(from_kpis, values["customers"]) > 0:
-        sources["complaints"] = from_kpis["complaints_per_1000"][1:]
-    return KpiDefaults(Inputs(**values), sources)
-
-
-def figure_text(figure: Figure, lang: str) -> str:
-    """A result's value the way the page and the reports print it."""
+def figure_text(figure: Figure, lang: str, currency: str = DEFAULT_CURRENCY) -> str:
+    """A result's value the way the page and the reports print it; amounts with the currency."""
     if figure.value is None:
         return "–"
     if figure.unit == "share":
@@ -208,6 +124,8 @@ def figure_text(figure: Figure, lang: str) -> str:
         return t("business.lifetime_years", lang, years=fmt_number(figure.value, lang, 1))
     if figure.unit == "multiplier":
         return f"{fmt_number(figure.value, lang, 1)} ×"
+    if figure.unit == "amount":
+        return fmt_money(figure.value, lang, currency)
     return fmt_number(figure.value, lang)
 
 

@@ -45,3 +45,22 @@ def sort_by_period(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows in time order (periods are text, so plain sorting would put 2026-Q1 after 2026-12)."""
     order = sorted(range(len(frame)), key=lambda i: period_sort_key(str(frame["period"].iloc[i])))
     return frame.iloc[order]
+
+
+PERIODS_PER_YEAR = {"year": 1, "quarter": 4, "month": 12}
+
+
+def period_kind(period: str) -> str:
+    """"year", "quarter" or "month" of a normalised period (2026, 2026-Q3, 2026-07)."""
+    if len(period) == 4:
+        return "year"
+    return "quarter" if "Q" in period else "month"
+
+
+def period_index(period: str) -> int:
+    """A running number within the period's kind, so a year of quarters is four steps apart."""
+    year = int(period[:4])
+    kind = period_kind(period)
+    if kind == "year":
+        return year
+    return year * PERIODS_PER_YEAR[kind] + int(period[-1] if kind == "quarter" else period[5:7]) - 1

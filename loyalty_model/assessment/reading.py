@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from loyalty_model.assessment.kpi_scoring import KpiResult
 from loyalty_model.assessment.scoring import Assessment, LayerResult, StatementResult
-from loyalty_model.i18n import fmt_kpi_value, fmt_number, t
+from loyalty_model.i18n import DEFAULT_CURRENCY, fmt_kpi_value, fmt_number, t
 from loyalty_model.model import Model
 
 WIDE_SPREAD = 30.0  # KPI scores this far apart in one layer are worth naming separately
@@ -23,14 +23,23 @@ def status_key(assessment: Assessment, layer_id: str) -> str:
     return status
 
 
-def layer_reading(assessment: Assessment, layer_id: str, model: Model, lang: str) -> str:
+def layer_reading(assessment: Assessment, layer_id: str, model: Model, lang: str,
+                  currency: str = DEFAULT_CURRENCY) -> str:
     """The status in the model's words, the figures behind it, then the evidence that drives it."""
     result = assessment.layer(layer_id)
     layer = model.layer(layer_id)
     status_text = model.status.get(status_key(assessment, layer_id))
     sentences = [status_text(lang).format(layer=layer.name(lang)) if status_text else "",
-                 _figures(result, lang), *evidence(assessment, layer_id, model, lang)]
+                 _figures(result, lang), *evidence(assessment, layer_id, model, lang, currency)]
     return " ".join(s for s in sentences if s).strip()
+
+
+def brief_reading(assessment: Assessment, layer_id: str, model: Model, lang: str,
+                  currency: str = DEFAULT_CURRENCY) -> str:
+    """One sentence for a slide or a summary line: the evidence that drives the layer, or the
+    figures when there is none."""
+    lines = evidence(assessment, layer_id, model, lang, currency)
+    return lines[0] if lines else _figures(assessment.layer(layer_id), lang)
 
 
 def _figures(result: LayerResult, lang: str) -> str:
@@ -53,7 +62,8 @@ def driving_kpi(assessment: Assessment, layer_id: str) -> KpiResult | None:
     return assessment.kpi(pick)
 
 
-def evidence(assessment: Assessment, layer_id: str, model: Model, lang: str) -> list[str]:
+def evidence(assessment: Assessment, layer_id: str, model: Model, lang: str,
+             currency: str = DEFAULT_CURRENCY) -> list[str]:
     """Sentences that name the numbers behind a layer's status, most telling first."""
     result = assessment.layer(layer_id)
     if result.status == "unscored":
@@ -62,7 +72,7 @@ def evidence(assessment: Assessment, layer_id: str, model: Model, lang: str) -> 
     kpi = driving_kpi(assessment, layer_id)
     if kpi is None:
         return []
-    lines = [_kpi_sentence(kpi, assessment, model, lang)]
+    lines = [_kpi_sentence(kpi, assessment, model, lang, currency)]
     scores = [assessment.kpi(k).score for k in result.drivers]
     if len(scores) >= 2 and max(scores) - min(scores) >= WIDE_SPREAD:
         low, high = assessment.kpi(result.drivers[0]), assessment.kpi(result.drivers[-1])
@@ -79,7 +89,8 @@ def evidence(assessment: Assessment, layer_id: str, model: Model, lang: str) -> 
     return lines
 
 
-def _kpi_sentence(kpi: KpiResult, assessment: Assessment, model: Model, lang: str) -> str:
+def _kpi_sentence(kpi: KpiResult, assessment: Assessment, model: Model, lang: str,
+                  currency: str) -> str:
     """"On-time delivery fell from 87.7 % to 77.9 % over 4 quarters, while the team rated …"."""
     spec = model.kpis[kpi.kpi]
     name = spec.name(lang)
@@ -87,18 +98,19 @@ def _kpi_sentence(kpi: KpiResult, assessment: Assessment, model: Model, lang: st
     if trend is not None and trend.moves != "flat" and trend.periods >= 2:
         unit = period_word(trend.first_period, kpi.period, lang)
         text = t(f"reading.kpi_{trend.moves}", lang, kpi=name,
-                 first=fmt_kpi_value(trend.first_value, spec.unit, lang),
-                 latest=fmt_kpi_value(kpi.value, spec.unit, lang), n=trend.periods, unit=unit)
+                 first=fmt_kpi_value(trend.first_value, spec.unit, lang, currency),
+                 latest=fmt_kpi_value(kpi.value, spec.unit, lang, currency), n=trend.periods,
+                 unit=unit)
         if trend.run == trend.periods - 1 and trend.run >= 2:
             text += t(f"reading.every_{trend.moves}", lang)
         elif trend.run >= 2:
             text += t(f"reading.run_{trend.moves}", lang, run=trend.run, unit=unit)
     else:
         text = t("reading.kpi_value", lang, kpi=name,
-                 value=fmt_kpi_value(kpi.value, spec.unit, lang), period=kpi.period)
+                 value=fmt_kpi_value(kpi.value, spec.unit, lang, currency), period=kpi.period)
     if kpi.target is not None:
         text += t(f"reading.against_{kpi.basis}", lang,
-                  target=fmt_kpi_value(kpi.target, spec.unit, lang))
+                  target=fmt_kpi_value(kpi.target, spec.unit, lang, currency))
     statement = _linked_statement(assessment, kpi.kpi, kpi.layer, model)
     if statement is not None and assessment.layer(kpi.layer).status != "hidden_strength":
         text += t("reading.while_rated", lang,
@@ -135,7 +147,9 @@ def priority_reason(result: LayerResult, model: Model, assessment: Assessment, l
     if score is None:
         return t("reading.reason_unknown", lang)
     if layer.basic and score < assessment.settings.weak_layer_below:
-        return t("reading.reason_weak_basic", lang, score=fmt_number(score, lang))
+        # 59.9 must not read as "60" beside "weak below 60"
+        decimals = 1 if round(score) >= assessment.settings.weak_layer_below else 0
+        return t("reading.reason_weak_basic", lang, score=fmt_number(score, lang, decimals))
     if not layer.basic:
         return t("reading.reason_wow", lang, score=fmt_number(score, lang))
     return t("reading.reason_score", lang, score=fmt_number(score, lang))

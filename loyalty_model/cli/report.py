@@ -39,6 +39,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--date", help="workshop date, e.g. 2026-11-22 (default: today)")
     parser.add_argument("--logo", help="PNG or JPEG logo for the slide deck")
     parser.add_argument("--accent", default="#00798c", help="accent colour of the slide deck")
+    parser.add_argument("--currency", default="DKK",
+                        help="three-letter code of the amounts, e.g. SEK or EUR (default DKK, "
+                             "written 'kr.' in Danish)")
     parser.set_defaults(func=run)
 
 
@@ -100,10 +103,13 @@ def _report_format(args: argparse.Namespace, lang: str) -> str:
 
 
 def _render_report(args: argparse.Namespace, model: Model, lang: str, fmt: str) -> bytes:
-    from loyalty_model.i18n import t
+    from loyalty_model.i18n import normalise_currency, t
     from loyalty_model.takeaways.exports import results_xlsx
     from loyalty_model.takeaways.report_data import build_report_data
 
+    currency = normalise_currency(args.currency)
+    if currency is None:
+        raise InputError(t("report_cli.bad_currency", lang, value=args.currency))
     on = date.today()
     if args.date:
         on = _parse_day(args.date)
@@ -136,7 +142,8 @@ def _render_report(args: argparse.Namespace, model: Model, lang: str, fmt: str) 
         data = build_report_data(
             ratings, kpis.frame if kpis else empty_kpis(), model, lang,
             title=args.title or t("report.default_title", lang),
-            team=args.team or t("report.default_team", lang), on=on, actions=actions)
+            team=args.team or t("report.default_team", lang), on=on, actions=actions,
+            currency=currency)
     except ScoringInputError as error:
         raise InputError(f"{Path(args.ratings).name}: {error.localized(lang)}") from error
     if fmt == "pdf":
@@ -150,7 +157,7 @@ def _render_report(args: argparse.Namespace, model: Model, lang: str, fmt: str) 
         from loyalty_model.takeaways.report_pptx import render_pptx
 
         return render_pptx(data, style)
-    return results_xlsx(data.assessment, model, lang, data.actions)
+    return results_xlsx(data.assessment, model, lang, data.actions, currency)
 
 
 def run(args: argparse.Namespace, model: Model) -> int:

@@ -17,11 +17,14 @@ from loyalty_model.intake.mapping import suggest_mapping as suggest
 from loyalty_model.intake.matrix import loyalty_matrix
 from loyalty_model.intake.raw_kpis import compute_kpis, compute_kpis_by_period
 from loyalty_model.intake.table import Table
+from loyalty_model.intake.touchpoints import Choices, TouchpointSummary, summarise_touchpoints
 
 # Measures of a customer's whole history: within one quarter they would mislead (almost nobody
-# buys twice in three months), so they are computed over the whole file.
-WHOLE_FILE_ONLY = ("repeat_purchase_rate", "churn_rate_orders", "churn_rate_customers",
-                   "arpc_monthly")
+# buys twice in three months), so they are computed over the whole file. arpc_annual too: one
+# quarter annualised counts only that quarter's few, big buyers (the sample company's came out at
+# 38,578 a year against 438 a month), while the whole file gives what a customer pays in a year.
+WHOLE_FILE_ONLY = ("repeat_purchase_rate", "arpc_annual", "churn_rate_orders",
+                   "churn_rate_customers", "arpc_monthly")
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class RawKpis:
     overall: dict[str, float | None]
     matrix: dict | None
     loaded: dict[str, Loaded] = field(default_factory=dict)
+    touchpoints: TouchpointSummary | None = None  # None: no survey touchpoint column
 
     def problems(self, limit: int = 5, lang: str = "en") -> dict[str, list[str]]:
         """Example problems per kind of file, in `lang`; kinds without problems are left out."""
@@ -63,10 +67,11 @@ class RawKpis:
                 if item.problem_count}
 
 
-def kpi_rows(frames: dict[str, Loaded | pd.DataFrame], by: str = "quarter") -> pd.DataFrame:
+def kpi_rows(frames: dict[str, Loaded | pd.DataFrame], by: str = "quarter",
+             touchpoint_layers: Choices | None = None) -> pd.DataFrame:
     """Per-period KPI rows; whole-file KPIs are dated to the latest period in the data."""
-    per_period = compute_kpis_by_period(frames, by)
-    overall = compute_kpis(frames)
+    per_period = compute_kpis_by_period(frames, by, touchpoint_layers)
+    overall = compute_kpis(frames, touchpoint_layers)
     rows = [{"kpi": kpi, "value": value, "period": period}
             for period, values in per_period.items()
             for kpi, value in values.items()
@@ -80,14 +85,30 @@ def kpi_rows(frames: dict[str, Loaded | pd.DataFrame], by: str = "quarter") -> p
     return frame.astype({"kpi": "string", "value": float, "period": "string", "target": float})
 
 
-def compute(tables: dict[str, tuple[Table, dict[str, str]]], by: str = "quarter") -> RawKpis:
+def compute(tables: dict[str, tuple[Table, dict[str, str]]], by: str = "quarter",
+            touchpoint_layers: Choices | None = None) -> RawKpis:
     """Load each confirmed (table, mapping) by kind and compute KPIs and the loyalty matrix.
 
     :raise ReadError: when a mapping does not fit its file (a required column unmapped).
     """
     loaded = {kind: load_kind(table, kind, mapping) for kind, (table, mapping) in tables.items()}
-    return RawKpis(kpis=kpi_rows(loaded, by), overall=compute_kpis(loaded),
-                   matrix=loyalty_matrix(loaded), loaded=loaded)
+    return RawKpis(kpis=kpi_rows(loaded, by, touchpoint_layers),
+                   overall=compute_kpis(loaded, touchpoint_layers),
+                   matrix=loyalty_matrix(loaded), loaded=loaded,
+                   touchpoints=_touchpoints(loaded, touchpoint_layers))
+
+
+def relayer(result: RawKpis, touchpoint_layers: Choices, by: str = "quarter") -> RawKpis:
+    """The same loaded files with other touchpoint choices: no file is read or typed again."""
+    loaded = result.loaded
+    return RawKpis(kpis=kpi_rows(loaded, by, touchpoint_layers),
+                   overall=compute_kpis(loaded, touchpoint_layers), matrix=result.matrix,
+                   loaded=loaded, touchpoints=_touchpoints(loaded, touchpoint_layers))
+
+
+def _touchpoints(loaded: dict[str, Loaded], choices: Choices | None) -> TouchpointSummary | None:
+    surveys = loaded.get("surveys")
+    return None if surveys is None else summarise_touchpoints(surveys.frame, choices)
 
 
 def kind_columns(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -13,6 +13,10 @@ Definitions beyond the PRODUCT.md table (documented here because the tests hold 
   means not reopened. avg_transfers/multi_transfer_share: over tickets with a transfers value.
 - complaints_per_1000_customers: blank is_complaint cells are not complaints; None when the
   column is absent. churn_rate_customers and arpc_monthly: over customers with a value.
+- product_survey_score, communication_score, delivery_survey_score,
+  fault_correction_survey_score: mean score of the answers whose touchpoint maps to that layer
+  (intake/touchpoints.py: the synonyms in data/synonyms.toml, or the user's own choice per value);
+  None without a touchpoint column or when no answer maps to the layer.
 - Per period, each kind is bucketed by its own date (surveys responded_at, orders ordered_at,
   tickets opened_at); customers carry no date and churn_rate_orders needs a year of history, so
   both are None per period.
@@ -23,6 +27,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -31,6 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from loyalty_model.intake.loading import Loaded, format_problems, load_kind
+from loyalty_model.intake.touchpoints import TOUCHPOINT_KPI, Choices, layer_codes, layer_means
 
 __all__ = [
     "DATE_COLUMN",
@@ -47,6 +53,7 @@ KPI_KIND: dict[str, str] = {
     "nps": "surveys",
     "promoter_share": "surveys",
     "detractor_share": "surveys",
+    **dict.fromkeys(TOUCHPOINT_KPI.values(), "surveys"),
     "repeat_purchase_rate": "orders",
     "arpc_annual": "orders",
     "churn_rate_orders": "orders",
@@ -75,12 +82,19 @@ Frames = dict[str, Any]
 """kind → typed DataFrame (as `Loaded.frame`), or the `Loaded` itself."""
 
 
-def compute_kpis(frames: Frames) -> dict[str, float | None]:
-    """Every raw KPI by name; None where the kind, the column or the rows are missing."""
+def compute_kpis(frames: Frames, touchpoint_layers: Choices | None = None
+                 ) -> dict[str, float | None]:
+    """Every raw KPI by name; None where the kind, the column or the rows are missing.
+
+    `touchpoint_layers` is the user's {touchpoint value: layer, or "" to leave it out}; values
+    it does not name follow the synonyms.
+    """
     result: dict[str, float | None] = dict.fromkeys(KPI_NAMES)
+    calculators = {**_CALCULATORS,
+                   "surveys": partial(_survey_kpis, touchpoint_layers=touchpoint_layers)}
     jobs = [
         (calculate, frame)
-        for kind, calculate in _CALCULATORS.items()
+        for kind, calculate in calculators.items()
         if (frame := _frame(frames.get(kind))) is not None and len(frame)
     ]
     if len(jobs) > 1 and sum(len(frame) for _, frame in jobs) > _PARALLEL_ROWS:
@@ -94,7 +108,9 @@ def compute_kpis(frames: Frames) -> dict[str, float | None]:
     return result
 
 
-def compute_kpis_by_period(frames: Frames, by: str = "month") -> dict[str, dict[str, float | None]]:
+def compute_kpis_by_period(frames: Frames, by: str = "month",
+                           touchpoint_layers: Choices | None = None
+                           ) -> dict[str, dict[str, float | None]]:
     """KPIs per calendar month ("2026-07") or quarter ("2026-Q3"), oldest period first."""
     if by not in ("month", "quarter"):
         raise ValueError(f"by must be 'month' or 'quarter', not {by!r}")
@@ -111,7 +127,7 @@ def compute_kpis_by_period(frames: Frames, by: str = "month") -> dict[str, dict[
             buckets[int(key)][kind] = frame.take(rows)
     result: dict[str, dict[str, float | None]] = {}
     for key in sorted(buckets):
-        kpis = compute_kpis(buckets[key])
+        kpis = compute_kpis(buckets[key], touchpoint_layers)
         kpis.update(dict.fromkeys(_NOT_PER_PERIOD))
         result[_period_label(key, by)] = kpis
     return result
@@ -170,16 +186,27 @@ def _customer_codes(ids: pd.Series) -> tuple[np.ndarray, int]:
     return codes, len(uniques)
 
 
-def _survey_kpis(frame: pd.DataFrame) -> dict[str, float | None]:
-    scores = _floats(frame, "score")
-    if scores is None or not scores.size:
+def _survey_kpis(frame: pd.DataFrame, touchpoint_layers: Choices | None = None
+                 ) -> dict[str, float | None]:
+    if "score" not in frame:
         return {}
+    scores = frame["score"].to_numpy(dtype=np.float64, na_value=np.nan)
+    answered = ~np.isnan(scores)
+    if not answered.any():
+        return {}
+    codes = layer_codes(frame["touchpoint"], touchpoint_layers) if "touchpoint" in frame else None
+    if not answered.all():
+        scores = scores[answered]
+        codes = None if codes is None else codes[answered]
     promoters, detractors = float(np.mean(scores >= 9)), float(np.mean(scores <= 6))
-    return {
+    result: dict[str, float | None] = {
         "nps": 100.0 * (promoters - detractors),
         "promoter_share": promoters,
         "detractor_share": detractors,
     }
+    if codes is not None:
+        result.update(layer_means(scores, codes))
+    return result
 
 
 def _order_kpis(frame: pd.DataFrame) -> dict[str, float | None]:

@@ -17,6 +17,8 @@ STATUS_COLOURS = {
     "blind_spot": "#d1495b",
     "hidden_strength": "#2e86ab",
     "aligned": "#66a182",
+    "unscored": "#8c8c8c",
+    "not_rated": "#a0a0a0",
     "no_evidence": "#b8b8b8",
 }
 SELF_COLOUR = "#edae49"
@@ -69,11 +71,12 @@ def gaps_frame(assessment: Assessment, model: Model, lang: str) -> pd.DataFrame:
 def gaps_chart(assessment: Assessment, model: Model, lang: str = "en") -> alt.LayerChart:
     frame = gaps_frame(assessment, model, lang)
     order = list(frame["layer"])
-    statuses = list(STATUS_COLOURS)
+    present = set(frame["status"])
+    statuses = [s for s in STATUS_COLOURS if s in present]  # the legend names only what is seen
     colour = alt.Color(
         "status_label:N", title=None,
         scale=alt.Scale(domain=[t(f"status.{s}", lang) for s in statuses],
-                        range=list(STATUS_COLOURS.values())),
+                        range=[STATUS_COLOURS[s] for s in statuses]),
         legend=alt.Legend(orient="bottom"),
     )
     bars = alt.Chart(frame).mark_bar().encode(

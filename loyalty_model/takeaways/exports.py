@@ -15,7 +15,8 @@ from datetime import date
 import pandas as pd
 
 from loyalty_model.assessment.scoring import Assessment
-from loyalty_model.i18n import t
+from loyalty_model.assessment.targets import basis_label
+from loyalty_model.i18n import DEFAULT_CURRENCY, currency_symbol, t
 from loyalty_model.model import Model
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -108,11 +109,12 @@ def kpis_table(assessment: Assessment, model: Model, lang: str) -> pd.DataFrame:
             t("xlsx.period", lang): r.period,
             t("xlsx.target", lang): r.target,
             t("xlsx.score", lang): None if r.score is None else round(r.score, 1),
+            t("xlsx.basis", lang): basis_label(r, model.kpis[r.kpi], lang),
             t("xlsx.band", lang): t(f"band.{r.band}", lang) if r.band else "",
         }
         for r in assessment.kpis
     ], columns=[t(f"xlsx.{k}", lang) if k != "layer" else t("export.layer", lang)
-                for k in ("kpi", "layer", "value", "period", "target", "score", "band")])
+                for k in ("kpi", "layer", "value", "period", "target", "score", "basis", "band")])
 
 
 def _as_date(value: object) -> object:
@@ -155,7 +157,16 @@ def _write_sheet(sheet, frame: pd.DataFrame, lang: str) -> None:  # noqa: ANN001
     sheet.freeze_panes = "A2"
 
 
-def results_xlsx(assessment: Assessment, model: Model, lang: str, plan: pd.DataFrame) -> bytes:
+def money_format(lang: str, currency: str = DEFAULT_CURRENCY) -> str:
+    """Excel number format writing an amount as the app does (12.345 kr. / DKK 12,345); Excel
+    puts in the reader's own separators, the value stays a number to calculate with."""
+    if lang == "da":
+        return f'#,##0 "{currency_symbol(currency, lang)}"'
+    return f'"{currency} "#,##0'
+
+
+def results_xlsx(assessment: Assessment, model: Model, lang: str, plan: pd.DataFrame,
+                 currency: str = DEFAULT_CURRENCY) -> bytes:
     """One workbook: results per layer, the action plan, every statement and every KPI."""
     from openpyxl import Workbook
 
@@ -169,6 +180,11 @@ def results_xlsx(assessment: Assessment, model: Model, lang: str, plan: pd.DataF
     workbook.remove(workbook.active)
     for title, frame in sheets:
         _write_sheet(workbook.create_sheet(title[:31]), frame, lang)
+    kpi_sheet = workbook[sheets[-1][0][:31]]
+    for row, result in enumerate(assessment.kpis, start=2):  # value and target of amount KPIs
+        if model.kpis[result.kpi].unit == "amount":
+            for column in (3, 5):
+                kpi_sheet.cell(row, column).number_format = money_format(lang, currency)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

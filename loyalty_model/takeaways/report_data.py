@@ -18,7 +18,7 @@ from loyalty_model.assessment import business_case as bc
 from loyalty_model.assessment.actions import proposed_actions
 from loyalty_model.assessment.kpi_scoring import kpi_trend, layer_kpi_trend
 from loyalty_model.assessment.scoring import Assessment, assess
-from loyalty_model.i18n import fmt_date, fmt_number, fmt_percent, t
+from loyalty_model.i18n import DEFAULT_CURRENCY, fmt_date, fmt_money, fmt_number, fmt_percent, t
 from loyalty_model.model import KpiSpec, Model, ScoringSettings
 from loyalty_model.takeaways import business_charts, charts
 
@@ -53,6 +53,7 @@ class BusinessCase:
     assumptions: tuple[Row, ...]  # assumption, value, source
     retention_chart: ReportChart
     iceberg_chart: ReportChart
+    notes: tuple[str, ...] = ()  # e.g. which of two disagreeing revenue figures is used, and why
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class ReportData:
     history: pd.DataFrame | None = None  # workshop, layer, measure, score (layer_trend_chart)
     charts: tuple[ReportChart, ...] = field(default=())
     business: BusinessCase | None = None  # None when the KPIs give no revenue and churn
+    currency: str = DEFAULT_CURRENCY  # of every amount: business case and amount KPIs
 
     def kpi_specs(self) -> list[KpiSpec]:
         """KPIs to define in the appendix: those with data, else the whole catalogue."""
@@ -96,11 +98,16 @@ def build_report_data(ratings: pd.DataFrame, kpis: pd.DataFrame | None, model: M
                       actions: pd.DataFrame | None = None,
                       matrix_shares: dict[str, float] | None = None,
                       history: pd.DataFrame | None = None,
-                      settings: ScoringSettings | None = None) -> ReportData:
-    """Score once and collect the report's content; bad ratings raise ScoringInputError."""
+                      settings: ScoringSettings | None = None,
+                      currency: str = DEFAULT_CURRENCY,
+                      targets: dict[str, float] | None = None) -> ReportData:
+    """Score once and collect the report's content; bad ratings raise ScoringInputError.
+
+    `targets` are the team's KPI targets from the targets step (they override a file's).
+    """
     settings = settings or model.scoring
     kpis = kpis if kpis is not None else pd.DataFrame(columns=["kpi", "value", "period", "target"])
-    assessment = assess(ratings, kpis, model, settings)
+    assessment = assess(ratings, kpis, model, settings, targets)
     on = on or date.today()
     plan = _clean_actions(actions)
     proposed = plan.empty
@@ -111,16 +118,18 @@ def build_report_data(ratings: pd.DataFrame, kpis: pd.DataFrame | None, model: M
         model=model, lang=lang, title=title, team=team, on=on,
         participants=int(answered[answered != ""].nunique()),
         assessment=assessment, kpis=kpis,
-        trend=layer_kpi_trend(kpi_trend(kpis, model, settings), model),
+        trend=layer_kpi_trend(kpi_trend(kpis, model, settings, targets), model),
         actions=plan, actions_proposed=proposed,
         matrix_shares=matrix_shares or None,
         history=history if history is not None and not history.empty else None,
-        business=business_case(kpis, model, lang),
+        business=business_case(kpis, model, lang, currency),
+        currency=currency,
     )
     return _with_charts(data)
 
 
-def business_case(kpis: pd.DataFrame | None, model: Model, lang: str) -> BusinessCase | None:
+def business_case(kpis: pd.DataFrame | None, model: Model, lang: str,
+                  currency: str = DEFAULT_CURRENCY) -> BusinessCase | None:
     """The business case as the page starts it for these KPIs (views/business_case.py), or None
     when the KPIs do not give revenue per customer and churn: lifetime value needs both.
 
@@ -134,16 +143,13 @@ def business_case(kpis: pd.DataFrame | None, model: Model, lang: str) -> Busines
 
     def source(name: str) -> str:
         found = start.sources.get(name)
-        if found is None:
-            return example
-        kpi_id, period = found
-        key = "report.business_from_rate" if name == "complaints" else "business.from_kpi"
-        return t(key, lang, kpi=model.kpis[kpi_id].name(lang), period=period)
+        return example if found is None else bc.source_text(found, model, lang, currency)
 
     def share(value: float) -> str:
         return fmt_percent(value, lang, 0 if round(value * 100, 6).is_integer() else 1)
 
-    shown = {"customers": fmt_number(inputs.customers, lang), "arpc": fmt_number(inputs.arpc, lang),
+    shown = {"customers": fmt_number(inputs.customers, lang),
+             "arpc": fmt_money(inputs.arpc, lang, currency),
              "churn": share(inputs.churn), "margin": share(inputs.margin),
              "improvement": fmt_number(inputs.improvement * 100, lang,
                                        0 if (inputs.improvement * 100).is_integer() else 1),
@@ -152,7 +158,8 @@ def business_case(kpis: pd.DataFrame | None, model: Model, lang: str) -> Busines
     return BusinessCase(
         inputs=tuple((t(f"business.{name}", lang), value, source(name))
                      for name, value in shown.items()),
-        figures=tuple((t(f.label, lang), bc.figure_text(f, lang), t(f.how, lang, **f.how_values))
+        figures=tuple((t(f.label, lang), bc.figure_text(f, lang, currency),
+                       t(f.how, lang, **f.how_values))
                       for f in bc.retention_case(inputs, assumptions, lang)),
         iceberg=tuple(bc.iceberg_rows(berg, assumptions, lang)),
         assumptions=tuple((a.label(lang), bc.assumption_text(a.value, a.unit, lang), a.source)
@@ -163,6 +170,8 @@ def business_case(kpis: pd.DataFrame | None, model: Model, lang: str) -> Busines
         iceberg_chart=ReportChart("business_iceberg", t("business.chart_iceberg", lang),
                                   business_charts.iceberg_chart(berg, lang),
                                   t("report.caption_business_iceberg", lang)),
+        notes=tuple(note for note in (bc.arpc_note(start.sources["arpc"], model, lang, currency),)
+                    if note),
     )
 
 
@@ -180,7 +189,8 @@ def series_history(engine: Engine, workshop: storage.Workshop, model: Model, lan
         if (earlier.created_at, earlier.id) > (workshop.created_at, workshop.id):
             continue
         result = assess(storage.ratings_frame(engine, earlier.id),
-                        storage.kpis_frame(engine, earlier.id), model, settings)
+                        storage.kpis_frame(engine, earlier.id), model, settings,
+                        storage.targets(engine, earlier.id))
         label = f"{earlier.name} ({fmt_date(earlier.created_at, lang)})"
         for layer in result.layers:
             rows.append({"workshop": label, "layer": layer.layer,
@@ -196,6 +206,7 @@ def from_workshop(engine: Engine, workshop: storage.Workshop, model: Model,
                   on: date | None = None) -> ReportData:
     """The report of one stored workshop, with the trend across its series when there is one."""
     from loyalty_model.workshop import storage
+    from loyalty_model.workshop.settings import workshop_currency
 
     lang = lang or workshop.language
     created = workshop.created_at
@@ -210,6 +221,8 @@ def from_workshop(engine: Engine, workshop: storage.Workshop, model: Model,
         actions=storage.actions_frame(engine, workshop.id),
         matrix_shares=matrix_shares,
         history=history, settings=settings,
+        currency=workshop_currency(engine, workshop.id),
+        targets=storage.targets(engine, workshop.id),
     )
 
 

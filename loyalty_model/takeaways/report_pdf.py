@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from loyalty_model.assessment.reading import layer_reading, priority_reason, summary
+from loyalty_model.assessment.targets import basis_label
 from loyalty_model.i18n import fmt_date, fmt_kpi_value, fmt_number, t
 from loyalty_model.takeaways.chart_images import chart_png
 from loyalty_model.takeaways.pdf_document import ACCENT, FONT, INK, MARGIN, MUTED, PdfDocument
@@ -22,7 +23,6 @@ from loyalty_model.takeaways.report_text import (
     gap_text,
     kpi_scoring_text,
     kpi_source_text,
-    kpi_target,
     layer_label,
     score_text,
 )
@@ -92,7 +92,7 @@ def _summary(pdf: PdfDocument) -> None:
     for line, layer_id in zip(summary(assessment, model, lang), assessment.priorities,
                               strict=False):
         pdf.paragraph(line, style="B")
-        pdf.paragraph(layer_reading(assessment, layer_id, model, lang), size=9.5,
+        pdf.paragraph(layer_reading(assessment, layer_id, model, lang, data.currency), size=9.5,
                       colour=MUTED)
     pdf.subheading(t("report.layers_table", lang))
     rank = {layer_id: i + 1 for i, layer_id in enumerate(assessment.priorities)}
@@ -135,7 +135,7 @@ def _layer_page(pdf: PdfDocument, layer_id: str) -> None:
     pdf.paragraph(t("report.layer_scores", lang, self=score_text(result.self_score, lang),
                     kpi=score_text(result.kpi_score, lang), gap=gap_text(result.gap, lang)),
                   style="B")
-    pdf.paragraph(layer_reading(assessment, result.layer, model, lang), size=9.5)
+    pdf.paragraph(layer_reading(assessment, result.layer, model, lang, data.currency), size=9.5)
     pdf.paragraph(t("report.layer_priority", lang, rank=rank, total=len(model.layers),
                     reason=priority_reason(result, model, assessment, lang)), size=9.5)
 
@@ -156,11 +156,12 @@ def _layer_page(pdf: PdfDocument, layer_id: str) -> None:
     if kpis:
         pdf.table_of(
             [t("report.col_kpi", lang), t("report.col_value", lang), t("report.col_period", lang),
-             t("report.col_score", lang), t("report.col_band", lang)],
-            [[model.kpis[r.kpi].name(lang), fmt_kpi_value(r.value, model.kpis[r.kpi].unit, lang),
-              r.period, score_text(r.score, lang),
+             t("report.col_score", lang), t("report.col_basis", lang), t("report.col_band", lang)],
+            [[model.kpis[r.kpi].name(lang),
+              fmt_kpi_value(r.value, model.kpis[r.kpi].unit, lang, data.currency), r.period,
+              score_text(r.score, lang), basis_label(r, model.kpis[r.kpi], lang),
               t(f"band.{r.band}", lang) if r.band else t("band.unscored", lang)] for r in kpis],
-            (66, 26, 24, 20, 38), ("LEFT", "RIGHT", "LEFT", "RIGHT", "LEFT"))
+            (50, 22, 20, 15, 42, 25), ("LEFT", "RIGHT", "LEFT", "RIGHT", "LEFT", "LEFT"))
     else:
         pdf.paragraph(t("report.no_kpis_layer", lang), size=9.5, colour=MUTED)
 
@@ -209,10 +210,12 @@ def _business_case(pdf: PdfDocument) -> None:
     figure, value = t("business.col_figure", lang), t("business.col_value", lang)
     how, source = t("business.col_how", lang), t("business.col_source", lang)
     pdf.subheading(t("business.inputs", lang))
-    pdf.table_of([figure, value, source], [list(row) for row in case.inputs], (70, 26, 78),
+    pdf.table_of([figure, value, source], [list(row) for row in case.inputs], (62, 30, 82),
                  ("LEFT", "RIGHT", "LEFT"))
+    for note in case.notes:
+        pdf.paragraph(note, size=9, style="I", colour=MUTED)
     pdf.subheading(t("business.retention_heading", lang))
-    pdf.table_of([figure, value, how], [list(row) for row in case.figures], (62, 26, 86),
+    pdf.table_of([figure, value, how], [list(row) for row in case.figures], (58, 32, 84),
                  ("LEFT", "RIGHT", "LEFT"))
     pdf.add_page()  # the two charts on one page: the retention curves, then the iceberg
     pdf.chart(chart_png(case.retention_chart.chart, lang), case.retention_chart.caption,
@@ -243,7 +246,8 @@ def _kpi_definitions(pdf: PdfDocument) -> None:
         pdf.multi_cell(0, 5.5, f"{spec.name(lang)} · {data.model.layer(spec.layer).name(lang)}",
                        align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.paragraph(spec.definition(lang), size=9.5)
-        pdf.paragraph(kpi_scoring_text(spec, kpi_target(data, spec.id), lang), size=9)
+        pdf.paragraph(kpi_scoring_text(spec, data.assessment.kpi(spec.id), lang, data.currency),
+                      size=9)
         pdf.paragraph(kpi_source_text(spec, lang), size=8.5, style="I", colour=MUTED)
         pdf.ln(1.5)
 

@@ -15,7 +15,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches
 
-from loyalty_model.assessment.reading import layer_reading, priority_reason, summary
+from loyalty_model.assessment.reading import brief_reading, priority_reason, summary
 from loyalty_model.i18n import fmt_date, fmt_number, t
 from loyalty_model.takeaways.chart_images import chart_png
 from loyalty_model.takeaways.pptx_deck import (
@@ -38,7 +38,6 @@ from loyalty_model.takeaways.report_text import (
     gap_text,
     kpi_scoring_text,
     kpi_source_text,
-    kpi_target,
     layer_label,
     score_text,
 )
@@ -123,7 +122,7 @@ def _layer_slide(deck: Deck, layer_id: str) -> None:
         (t("report.layer_scores", lang, self=score_text(result.self_score, lang),
            kpi=score_text(result.kpi_score, lang), gap=gap_text(result.gap, lang)),
          16, {"bold": 1, "space": 10}),
-        (layer_reading(assessment, result.layer, model, lang), 13, {"space": 8}),
+        (brief_reading(assessment, layer_id, model, lang, data.currency), 13, {"space": 8}),
         (t("report.layer_priority", lang, rank=rank, total=len(model.layers),
            reason=priority_reason(result, model, assessment, lang)), 13, {"muted": 1}),
     ])
@@ -150,8 +149,8 @@ def _priority_slide(deck: Deck) -> None:
     for line, layer_id in zip(summary(assessment, model, lang), assessment.priorities,
                               strict=False):
         paragraphs.append((line, 20, {"bold": 1, "space": 18}))
-        paragraphs.append((layer_reading(assessment, layer_id, model, lang), 13,
-                           {"muted": 1, "space": 4}))
+        paragraphs.append((brief_reading(assessment, layer_id, model, lang, deck.data.currency),
+                           13, {"muted": 1, "space": 4}))
     deck.text(slide, MARGIN, CONTENT_TOP, SLIDE_W - 2 * MARGIN, CONTENT_BOTTOM - CONTENT_TOP,
               paragraphs)
 
@@ -191,7 +190,10 @@ def _business_slides(deck: Deck) -> None:
     deck.text(slide, MARGIN, CONTENT_TOP, width, Inches(0.9),
               [(t("report.business_intro", lang), 14, {"muted": 1})])
     deck.table(slide, [figure, value, source], [list(row) for row in case.inputs],
-               CONTENT_TOP + Inches(1.1), [5.2, 1.6, 5.3], size=14, numeric=(1,))
+               CONTENT_TOP + Inches(1.0), [4.0, 1.9, 6.2], size=12, numeric=(1,))
+    if case.notes:  # at the foot of the slide, below the table however its rows wrap
+        deck.text(slide, MARGIN, CONTENT_BOTTOM - Inches(0.95), width, Inches(0.95),
+                  [(note, 11, {"muted": 1, "italic": 1}) for note in case.notes])
 
     deck.chart_slide(case.retention_chart.title, case.retention_chart.chart,
                      case.retention_chart.caption)
@@ -222,7 +224,7 @@ def _business_slides(deck: Deck) -> None:
 def _appendix(deck: Deck) -> None:
     data, lang = deck.data, deck.lang
     rows = [[spec.name(lang), data.model.layer(spec.layer).name(lang), spec.definition(lang),
-             kpi_scoring_text(spec, kpi_target(data, spec.id), lang) + " "
+             kpi_scoring_text(spec, data.assessment.kpi(spec.id), lang, data.currency) + " "
              + kpi_source_text(spec, lang)]
             for spec in data.kpi_specs()]
     parts = _chunks(rows, KPIS_PER_SLIDE)

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from loyalty_model.i18n import fmt_date, fmt_kpi_value, fmt_number, t
+from loyalty_model.assessment.kpi_scoring import KpiResult
+from loyalty_model.i18n import DEFAULT_CURRENCY, fmt_date, fmt_kpi_value, fmt_number, t
 from loyalty_model.model import KpiSpec
 
 if TYPE_CHECKING:
@@ -32,26 +33,37 @@ def gap_text(value: float | None, lang: str) -> str:
     return ("+" if value > 0 else "−") + text
 
 
-def kpi_scoring_text(spec: KpiSpec, target: float | None, lang: str) -> str:
-    """How a KPI is scored, with the band limits in the reader's number format."""
+def kpi_scoring_text(spec: KpiSpec, result: KpiResult | None, lang: str,
+                     currency: str = DEFAULT_CURRENCY) -> str:
+    """How a KPI is scored, on the basis it really has in this workshop (`result`), or by
+    default when it is not loaded; limits and targets in the reader's number format."""
+    def value(number: float | None) -> str:
+        return fmt_kpi_value(number, spec.unit, lang, currency)
+
     if spec.basis == "benchmark":
         key = "report.bands_higher" if spec.direction == "higher" else "report.bands_lower"
-        return t(key, lang, good=fmt_kpi_value(spec.good, spec.unit, lang),
-                 world_class=fmt_kpi_value(spec.world_class, spec.unit, lang))
-    text = t("report.no_benchmark", lang)
-    if target is not None:
-        text += " " + t("report.target", lang, target=fmt_kpi_value(target, spec.unit, lang))
-    return text
+        return t(key, lang, good=value(spec.good), world_class=value(spec.world_class))
+    note = spec.default_target_note(lang) + "." if spec.default_target_note else ""
+    basis = result.basis if result is not None else (
+        "default_target" if spec.default_target is not None else "none")
+    if basis == "team_target" and result is not None:
+        return t("report.scored_team_target", lang, target=value(result.target))
+    if basis == "default_target":
+        return t("report.scored_default_target", lang, target=value(spec.default_target),
+                 note=note)
+    if basis == "trend" and result is not None and result.trend is not None:
+        return t("report.scored_trend", lang, n=result.trend.periods, note=note)
+    return t("report.scored_none", lang, note=note)
 
 
 def kpi_source_text(spec: KpiSpec, lang: str) -> str:
-    """The benchmark's source and year; a target-scored KPI says it has no public benchmark.
+    """The benchmark's source and year, or why there is none.
 
     The band limits are given separately (kpi_scoring_text), so the source is quoted without
     its parenthetical summary of them.
     """
     if spec.basis != "benchmark":
-        return t("report.source_none", lang)
+        return t("report.source_none", lang, reason=spec.source(lang))
     source = spec.source(lang).split("(")[0].strip()
     return t("report.source", lang, source=source, year=spec.year or "")
 
@@ -69,7 +81,3 @@ def layer_label(data: ReportData, layer_id: object) -> str:
         return data.model.layer(str(layer_id)).name(data.lang)
     except KeyError:
         return str(layer_id)
-
-
-def kpi_target(data: ReportData, kpi_id: str) -> float | None:
-    return next((r.target for r in data.assessment.kpis if r.kpi == kpi_id), None)

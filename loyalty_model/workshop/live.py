@@ -121,7 +121,8 @@ def team_trend(engine: Engine, workshop: storage.Workshop, model: Model, lang: s
     series = storage.series_workshops(engine, workshop)
     entries = [
         (label, w.created_at, assess(storage.ratings_frame(engine, w.id),
-                                     storage.kpis_frame(engine, w.id), model, settings))
+                                     storage.kpis_frame(engine, w.id), model, settings,
+                                     storage.targets(engine, w.id)))
         for label, w in zip(workshop_labels(series, lang), series, strict=True)
     ]
     return trend_frame(entries)

@@ -17,14 +17,18 @@ import pandas as pd
 from sqlalchemy import Engine, delete, insert
 
 from loyalty_model.assessment.periods import normalise_period
+from loyalty_model.assessment.targets import in_range
 from loyalty_model.model import Model
 from loyalty_model.workshop import storage
+from loyalty_model.workshop.settings import SETTINGS, check_settings
 
 FORMAT = "skab-promoters-workshop"
 VERSION = 1
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PARTICIPANTS = 1000
-EVIDENCE = ("loyalty_matrix",)  # evidence computed from raw exports that travels along
+# evidence that travels along: the loyalty matrix computed from raw exports, and the workshop's
+# settings (its currency); a file without them imports with the defaults
+EVIDENCE = ("loyalty_matrix", SETTINGS)
 
 
 class WorkshopFileError(ValueError):
@@ -62,6 +66,7 @@ def export_workshop(engine: Engine, workshop: storage.Workshop) -> dict[str, Any
                  for r in kpis.itertuples(index=False)],
         "actions": [{"action": r.action, "layer": _value(r.layer), "owner": _value(r.owner),
                      "due_date": _value(r.due_date)} for r in actions.itertuples(index=False)],
+        "targets": storage.targets(engine, workshop.id),
         "evidence": {name: payload for name in EVIDENCE
                      if (payload := storage.load_evidence(engine, workshop.id, name))},
     }
@@ -106,6 +111,7 @@ def parse_workshop_file(data: bytes, model: Model) -> dict[str, Any]:
         **_check_people_and_ratings(raw.get("participants"), raw.get("ratings"), model),
         "kpis": _check_kpis(raw.get("kpis", []), model),
         "actions": _check_actions(raw.get("actions", []), model),
+        "targets": _check_targets(raw.get("targets", {}), model),
         "evidence": _check_evidence(raw.get("evidence", {})),
     }
 
@@ -205,6 +211,20 @@ def _check_kpis(raw: object, model: Model) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kpi", "value", "period", "target"])
 
 
+def _check_targets(raw: object, model: Model) -> dict[str, float]:
+    """The team's KPI targets: known KPIs only, each a number the KPI can reach."""
+    if not isinstance(raw, dict):
+        raise WorkshopFileError("'targets' must be an object")
+    out = {}
+    for kpi, value in raw.items():
+        spec = model.kpis.get(kpi)
+        number = _number(value, f"targets.{kpi}", True)
+        if spec is None or not in_range(spec, number):
+            raise WorkshopFileError(f"targets.{kpi}: not a known KPI with a target in range")
+        out[kpi] = number
+    return out
+
+
 def _check_actions(raw: object, model: Model) -> pd.DataFrame:
     layers = {layer.id for layer in model.layers}
     rows = []
@@ -228,13 +248,20 @@ def _check_actions(raw: object, model: Model) -> pd.DataFrame:
 
 
 def _check_evidence(raw: object) -> dict[str, dict]:
-    """Known evidence only, and a loyalty matrix must hold shares between 0 and 1."""
+    """Known evidence only: a loyalty matrix must hold shares between 0 and 1, settings known
+    values (a currency code)."""
     if not isinstance(raw, dict):
         raise WorkshopFileError("'evidence' must be an object")
     out = {}
     for name, payload in raw.items():
         if name not in EVIDENCE:
             continue  # from a newer version: ignored rather than trusted
+        if name == SETTINGS:
+            try:
+                out[name] = check_settings(payload)
+            except ValueError as error:
+                raise WorkshopFileError(f"evidence.{name}: {error}") from error
+            continue
         shares = payload.get("shares") if isinstance(payload, dict) else None
         if not isinstance(shares, dict) or not all(
                 isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1
@@ -263,12 +290,13 @@ def import_workshop(engine: Engine, data: bytes, model: Model
                      "answered_at": answered} for r in content["ratings"]])
         storage.save_kpis(engine, workshop.id, content["kpis"])
         storage.save_actions(engine, workshop.id, content["actions"])
+        storage.save_targets(engine, workshop.id, content["targets"])
         for name, payload in content["evidence"].items():
             storage.save_evidence(engine, workshop.id, name, payload)
     except Exception:
         with storage.writing(engine) as conn:  # no half-imported workshop left behind
             for table in (storage.ratings, storage.participants, storage.kpi_values,
-                          storage.actions, storage.evidence):
+                          storage.actions, storage.kpi_targets, storage.evidence):
                 conn.execute(delete(table).where(table.c.workshop_id == workshop.id))
             conn.execute(delete(storage.workshops).where(storage.workshops.c.id == workshop.id))
         raise

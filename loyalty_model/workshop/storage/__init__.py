@@ -13,6 +13,8 @@ from .kpi_sets import (
     save_actions,
     save_evidence,
     save_kpis,
+    save_targets,
+    targets,
 )
 from .mappings import load_mapping, save_mapping
 from .rating import count_ratings, participant_answers, progress, ratings_frame, save_rating
@@ -23,6 +25,7 @@ from .schema import (
     column_mappings,
     evidence,
     init_db,
+    kpi_targets,
     kpi_values,
     make_engine,
     meta,
@@ -58,8 +61,8 @@ from .workshop import (
 __all__ = [
     # tables and their version (schema)
     "MIGRATIONS", "SCHEMA_VERSION", "actions", "column_mappings", "evidence", "init_db",
-    "kpi_values", "make_engine", "meta", "metadata", "participants", "ratings", "schema_version",
-    "workshops",
+    "kpi_targets", "kpi_values", "make_engine", "meta", "metadata", "participants", "ratings",
+    "schema_version", "workshops",
     # where the database is and how writers take turns (database)
     "DEFAULT_SQLITE_PATH", "FairLock", "database_url", "url_from_settings", "writing",
     # workshops, codes, keys and participants (workshop)
@@ -71,7 +74,7 @@ __all__ = [
     "count_ratings", "participant_answers", "progress", "ratings_frame", "save_rating",
     # KPI sets, action plans and evidence (kpi_sets)
     "ACTION_COLUMNS", "actions_frame", "kpis_frame", "load_evidence", "save_actions",
-    "save_evidence", "save_kpis",
+    "save_evidence", "save_kpis", "save_targets", "targets",
     # remembered column mappings (mappings)
     "load_mapping", "save_mapping",
 ]

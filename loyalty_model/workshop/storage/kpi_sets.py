@@ -1,4 +1,4 @@
-"""What a workshop holds besides answers: its KPI set, its action plan and computed evidence."""
+"""What a workshop holds besides answers: its KPI set and targets, its action plan, evidence."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 
 from .database import _upsert, writing
-from .schema import actions, evidence, kpi_values
+from .schema import actions, evidence, kpi_targets, kpi_values
 
 
 def save_kpis(engine: Engine, workshop_id: int, frame: pd.DataFrame) -> None:
@@ -33,6 +33,24 @@ def kpis_frame(engine: Engine, workshop_id: int) -> pd.DataFrame:
                             .order_by(kpi_values.c.id)).all()
     frame = pd.DataFrame(rows, columns=["kpi", "value", "period", "target"])
     return frame.astype({"kpi": "string", "value": float, "period": "string", "target": float})
+
+
+def save_targets(engine: Engine, workshop_id: int, targets: dict[str, float]) -> None:
+    """Replace the team's KPI targets; a KPI left out falls back to its file or starting target."""
+    rows = [{"workshop_id": workshop_id, "kpi": str(kpi), "target": float(target)}
+            for kpi, target in targets.items() if target is not None and not pd.isna(target)]
+    with writing(engine) as conn:
+        conn.execute(delete(kpi_targets).where(kpi_targets.c.workshop_id == workshop_id))
+        if rows:
+            conn.execute(insert(kpi_targets), rows)
+
+
+def targets(engine: Engine, workshop_id: int) -> dict[str, float]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(kpi_targets.c.kpi, kpi_targets.c.target)
+                            .where(kpi_targets.c.workshop_id == workshop_id)
+                            .order_by(kpi_targets.c.kpi)).all()
+    return {kpi: float(target) for kpi, target in rows}
 
 
 ACTION_COLUMNS = ["action", "layer", "owner", "due_date"]

@@ -35,7 +35,7 @@ from sqlalchemy import (
 
 from .database import _begin_sqlite, _tune_sqlite, database_url, writing
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -118,6 +118,16 @@ column_mappings = Table(
     Column("mapping", Text, nullable=False),  # JSON {source column: canonical column}
 )
 
+# The team's own KPI targets, set in the targets step; they override a file's target column and
+# the catalogue's starting targets. A KPI without a row here uses those.
+kpi_targets = Table(
+    "kpi_targets", metadata,
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("kpi", String(80), primary_key=True),
+    Column("target", Float, nullable=False),
+)
+
 # Results computed from raw exports that are not KPI rows, e.g. the loyalty matrix shares. The
 # raw files themselves are never stored: only what the workshop needs to show and report.
 evidence = Table(
@@ -146,6 +156,8 @@ MIGRATIONS: dict[int, list[str]] = {
     3: [
         "ALTER TABLE workshops ADD COLUMN joining_open BOOLEAN NOT NULL DEFAULT TRUE",
     ],
+    # v3 -> v4: the team's KPI targets (a new table, made by create_all).
+    4: [],
 }
 
 

@@ -1,0 +1,94 @@
+"""Numbers without typed targets, in a real browser: raw exports in, the targets step, readings
+that name the driving KPI and its trend, and actions that differ by status."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from loyalty_model.assessment.targets import target_rows
+from loyalty_model.model import load_model
+from loyalty_model.workshop import storage
+from tests.conftest import AppServer, assert_no_exception
+from tests.test_journey_browser import TIMEOUT, wait_idle
+
+pytestmark = pytest.mark.browser
+TEAM_TARGET_COLUMN = 6  # name, layer, value, trend, basis, starting target, team target, ...
+
+
+def test_raw_exports_targets_readings_and_actions(app_server: AppServer, browser  # noqa: ANN001
+                                                  ) -> None:
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.set_default_timeout(TIMEOUT)
+    page.goto(app_server.url)
+    page.get_by_role("button", name="Start with the sample company").click()
+    page.get_by_role("heading", name="Rate the layers").wait_for()
+    wait_idle(page)
+    engine = storage.make_engine(f"sqlite:///{app_server.db_path}")
+    workshop = storage.workshop_by_code(engine, re.search(r"w=([A-Z0-9]+)", page.url).group(1))
+
+    # raw exports in: the sample company's own exports, computed and saved
+    page.get_by_role("link", name="KPIs").first.click()
+    page.get_by_role("heading", name="KPIs: what the numbers say").wait_for()
+    page.get_by_role("tab", name="From your exports").click()
+    page.get_by_role("button", name="Try it with Fjordcykler's exports").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Compute the KPIs").click()
+    save = page.get_by_role("button", name=re.compile(r"Save \d+ KPI values"))
+    save.click()
+    page.get_by_text("KPI rows loaded and saved").wait_for()
+    wait_idle(page)
+    assert_no_exception(page)
+
+    # the targets step: every loaded KPI in one editable table; type a team target
+    page.get_by_role("heading", name="Targets: what each number is held against").wait_for()
+    model = load_model()
+    table = target_rows(storage.kpis_frame(engine, workshop.id), model, model.scoring,
+                        storage.targets(engine, workshop.id), "en")
+    row = table.index[table["kpi"] == "phone_answer_rate"][0]
+    assert table.loc[row, "basis"] == "Starting target, not a benchmark"
+    grid = page.locator("[class*='st-key-targets_editor'] [data-testid='stDataFrame']")
+    box = grid.bounding_box()
+    grid.click(position={"x": 40, "y": 35 + 17})  # first body cell
+    for _ in range(TEAM_TARGET_COLUMN):
+        page.keyboard.press("ArrowRight")
+    for _ in range(row):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")  # open the cell's editor, then type into it
+    editor = page.locator("input.gdg-input")
+    editor.wait_for()
+    editor.fill("85")
+    editor.press("Enter")
+    editor.wait_for(state="detached")
+    assert box is not None
+    wait_idle(page)
+    page.get_by_role("button", name="Save the targets").click()
+    page.get_by_text(re.compile(r"Targets saved: .*Calls answered 85\.0%")).wait_for()
+    assert storage.targets(engine, workshop.id)["phone_answer_rate"] == pytest.approx(0.85)
+    assert_no_exception(page)
+
+    # results: the reading names the driving KPI, its trend and the statement the team rated
+    page.get_by_role("link", name="See the results").click()
+    page.get_by_role("heading", name="Where to improve first").wait_for()
+    wait_idle(page)
+    reading = page.get_by_text(re.compile(r"On-time delivery fell from 87\.7% to 77\.9% over "
+                                          r"4 quarters"))
+    reading.first.wait_for()
+    text = reading.first.inner_text()
+    assert "starting target 95.0%" in text
+    assert "Orders reach the customer by the date we promised" in text
+    assert page.get_by_text("After the basics").count() == 1  # delivery is weak: WOW waits
+    assert_no_exception(page)
+
+    # the action plan: listen first for the blind spot, write down what works for the strength
+    page.get_by_role("link", name="Turn it into an action plan").click()
+    page.get_by_role("heading", name="Action plan").wait_for()
+    wait_idle(page)
+    plan = storage.actions_frame(engine, workshop.id)
+    delivery = plan[plan["layer"] == "delivery"]["action"].tolist()
+    strength = plan[plan["layer"] == "fault_correction"]["action"].tolist()
+    assert delivery[0].startswith("Go through On-time delivery with the people")
+    assert strength[0].startswith("Write down what makes Fault correction work")
+    assert "wow" not in set(plan["layer"])
+    assert_no_exception(page)

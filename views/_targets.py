@@ -1,0 +1,65 @@
+"""The targets step of the KPI page: each loaded KPI, what it is scored against, editable.
+
+The table and the conversion of edited targets live in loyalty_model.assessment.targets; this file
+only lays them out and saves what the team typed.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from loyalty_model.assessment.targets import describe_targets, target_rows, targets_from_table
+from loyalty_model.i18n import t
+from loyalty_model.messages import localized
+from loyalty_model.workshop import storage
+from loyalty_model.workshop.settings import workshop_currency
+from views._common import engine, model
+
+
+def render(workshop: storage.Workshop, kpis: pd.DataFrame, lang: str) -> None:
+    st.subheader(t("targets.heading", lang))
+    st.caption(t("targets.intro", lang))
+    saved = storage.targets(engine(), workshop.id)
+    currency = workshop_currency(engine(), workshop.id)
+    table = target_rows(kpis, model(), model().scoring, saved, lang, currency)
+    edited = st.data_editor(
+        table, hide_index=True, key=f"targets_editor_{workshop.id}", width="stretch",
+        height=(len(table) + 1) * 35 + 3,  # every KPI in view: no scrolling inside the table
+        placeholder="–",
+        column_order=["name", "layer", "value", "trend", "basis", "starting_target",
+                      "team_target", "score", "band"],
+        disabled=[c for c in table.columns if c != "team_target"],
+        column_config={
+            "name": st.column_config.TextColumn(t("targets.col_kpi", lang), width=180),
+            "layer": st.column_config.TextColumn(t("targets.col_layer", lang), width=100),
+            "value": st.column_config.TextColumn(t("targets.col_value", lang), width=80),
+            "trend": st.column_config.LineChartColumn(t("targets.col_trend", lang), width=80),
+            "basis": st.column_config.TextColumn(t("targets.col_basis", lang), width=190),
+            "starting_target": st.column_config.TextColumn(t("targets.col_starting", lang),
+                                                           width=75),
+            "team_target": st.column_config.NumberColumn(t("targets.col_team", lang),
+                                                         help=t("targets.team_help", lang),
+                                                         format="%.4g", width=75),
+            "score": st.column_config.ProgressColumn(t("targets.col_score", lang), width=80,
+                                                     min_value=0, max_value=100, format="%d"),
+            "band": st.column_config.TextColumn(t("targets.col_band", lang), width=120),
+        },
+    )
+    if st.button(t("targets.save", lang), key="targets_save"):
+        result = targets_from_table(edited, model())
+        if result.problems:
+            st.error(t("targets.problems", lang))
+            for problem in result.problems:
+                st.text(localized(problem, lang))
+        else:
+            storage.save_targets(engine(), workshop.id, result.targets)
+            st.session_state["kpi_flash"] = (
+                t("targets.saved", lang,
+                  targets=describe_targets(result.targets, model(), lang, currency))
+                if result.targets else t("targets.cleared", lang))
+            st.rerun()
+    with st.expander(t("targets.why_starting", lang)):
+        for spec in model().kpis.values():
+            if spec.default_target_note is not None and spec.id in set(table["kpi"]):
+                st.markdown(f"**{spec.name(lang)}**: {spec.default_target_note(lang)}")
