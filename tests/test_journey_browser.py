@@ -104,11 +104,11 @@ def test_first_time_user_journey(app_server: AppServer, browser, tmp_path: Path)
     wait_idle(page)
     assert_no_exception(page)
     page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
-                 ).nth(2).wait_for()
+                 ).first.wait_for()  # the verdict's chart; the others are one click down
     assert page.get_by_text("Blind spot").count() >= 1
     page.screenshot(path=str(tmp_path / "results.png"), full_page=True)
 
-    page.get_by_role("link", name="Turn it into an action plan").click()
+    page.get_by_role("button", name="Turn it into an action plan").click()
     page.get_by_role("heading", name="Action plan").wait_for()
     wait_idle(page)
     assert_no_exception(page)

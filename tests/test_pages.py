@@ -80,9 +80,11 @@ def test_results_show_the_sample_story(sample_workshop: tuple[storage.Workshop, 
     at.run()
     at.switch_page("views/results.py").run()
     text = " ".join(m.value for m in at.markdown)
-    assert "1. Delivery** · Blind spot" in text
-    assert "Fault correction** · Hidden strength" in text
-    assert "Loyalty: attitude and behaviour" in [h.value for h in at.subheader]
+    assert "1. Delivery** · Blind spot" in text  # the verdict: where to start, and why
+    layers = [e.label for e in at.expander]
+    assert any(label.startswith("1. Delivery · Blind spot") for label in layers)
+    assert any("Fault correction · Hidden strength" in label for label in layers)
+    assert "Loyalty: attitude and behaviour" in [tab.label for tab in at.tabs]
     assert len(at.get("vega_lite_chart")) >= 5
 
 

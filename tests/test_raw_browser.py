@@ -61,10 +61,12 @@ def test_upload_exports_confirm_mapping_and_see_matrix(app_server: AppServer, br
     assert {row.kind for row in remembered} == {"orders", "surveys", "tickets", "customers"}
 
     page.get_by_role("link", name="See the results").click()
-    page.get_by_role("heading", name="Loyalty: attitude and behaviour").wait_for()
+    page.get_by_role("heading", name="Where to improve first").wait_for()
+    page.get_by_role("tab", name="The numbers over time").click()
     page.get_by_text("The numbers per layer over time").first.wait_for()
-    page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
-                 ).nth(4).wait_for()
-    assert page.get_by_text("True loyalty").count() >= 1
+    page.get_by_role("tab", name="Loyalty: attitude and behaviour").click()
+    page.get_by_text("True loyalty").first.wait_for()
+    page.get_by_role("tabpanel").locator("[data-testid='stVegaLiteChart'] svg, "
+                                          "[data-testid='stVegaLiteChart'] canvas").first.wait_for()
     assert_no_exception(page)
     page.close()

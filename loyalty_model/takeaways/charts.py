@@ -23,8 +23,25 @@ STATUS_COLOURS = {
 }
 SELF_COLOUR = "#edae49"
 KPI_COLOUR = "#00798c"
-LAYER_COLOURS = ["#00798c", "#edae49", "#d1495b", "#2e4057", "#8e6c8a"]
+# Each colour means one thing everywhere (app, report, deck): orange is the team, teal the
+# numbers, red/blue/green the gap statuses. Layers therefore get hues none of those use.
+LAYER_COLOURS = ["#2e4057", "#8e6c8a", "#6a3d9a", "#8c564b", "#c0398f"]
+DISCUSS_COLOUR = STATUS_COLOURS["blind_spot"]
+AGREED_COLOUR = "#5c6b73"
 WIDTH = 560
+LABEL_LINE = 46  # characters per line of a wrapped statement label
+
+
+def wrap(text: str, width: int = LABEL_LINE) -> str:
+    """A statement on lines of about `width` characters, joined by newlines (axis labels split
+    on them), so a label is never cut off."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 def layer_scores_frame(assessment: Assessment, model: Model, lang: str) -> pd.DataFrame:
@@ -101,7 +118,7 @@ def spread_frame(assessment: Assessment, model: Model, lang: str) -> pd.DataFram
             continue
         text = model.statement(s.statement_id).text(lang)
         rows.append({
-            "statement": text if len(text) <= 70 else text[:67] + "…",
+            "statement": wrap(text),
             "full_text": text,
             "layer": model.layer(s.layer).name(lang),
             "mean": s.mean, "low": max(1.0, s.mean - (s.spread or 0)),
@@ -117,21 +134,24 @@ def spread_chart(assessment: Assessment, model: Model, lang: str = "en",
     if layer is not None and not frame.empty:
         frame = frame[frame["layer"] == model.layer(layer).name(lang)]
     order = list(frame["statement"]) if not frame.empty else []
-    base = alt.Chart(frame).encode(y=alt.Y("statement:N", sort=order, title=None,
-                                           axis=alt.Axis(labelLimit=420)))
+    lines = max((s.count("\n") + 1 for s in order), default=1)
+    base = alt.Chart(frame).encode(y=alt.Y(
+        "statement:N", sort=order, title=None,
+        axis=alt.Axis(labelLimit=0, labelExpr="split(datum.label, '\\n')")))
     colour = alt.Color("discussion:N", title=None,
                        scale=alt.Scale(domain=[t("chart.discuss", lang), t("chart.agreed", lang)],
-                                       range=["#d1495b", "#5c6b73"]),
+                                       range=[DISCUSS_COLOUR, AGREED_COLOUR]),
                        legend=alt.Legend(orient="bottom"))
     rule = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X("low:Q", scale=alt.Scale(domain=[1, 5]), title=t("chart.rating_axis", lang)),
+        x=alt.X("low:Q", scale=alt.Scale(domain=[1, 5]), title=t("chart.rating_axis", lang),
+                axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d")),
         x2="high:Q", color=colour)
     point = base.mark_point(filled=True, size=70).encode(
         x="mean:Q", color=colour,
         tooltip=["full_text:N", alt.Tooltip("mean:Q", format=".1f"),
                  alt.Tooltip("spread:Q", format=".2f")])
     return alt.layer(rule, point, title=t("chart.spread", lang)).properties(
-        width=WIDTH - 160, height=alt.Step(24))
+        width=WIDTH - 160, height=alt.Step(12 + 14 * lines))
 
 
 def kpi_trend_chart(layer_trend: pd.DataFrame, model: Model, lang: str = "en") -> alt.Chart:
@@ -191,6 +211,7 @@ def loyalty_matrix_chart(shares: dict[str, float], model: Model, lang: str = "en
 def layer_trend_chart(history: pd.DataFrame, model: Model, lang: str = "en") -> alt.Chart:
     """Layer scores across a team's workshops: columns workshop, date, layer, measure, score."""
     frame = history.dropna(subset=["score"]).copy()
+    names = [layer.name(lang) for layer in model.layers]
     frame["layer_name"] = frame["layer"].map(lambda k: model.layer(k).name(lang))
     return (
         alt.Chart(frame, title=t("chart.layer_trend", lang))
@@ -198,7 +219,9 @@ def layer_trend_chart(history: pd.DataFrame, model: Model, lang: str = "en") -> 
         .encode(
             x=alt.X("workshop:O", sort=None, title=None),
             y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title=t("chart.score", lang)),
-            color=alt.Color("layer_name:N", title=None, legend=alt.Legend(orient="bottom")),
+            color=alt.Color("layer_name:N", title=None, sort=names,
+                            scale=alt.Scale(domain=names, range=LAYER_COLOURS),
+                            legend=alt.Legend(orient="bottom")),
             strokeDash=alt.StrokeDash("measure:N", title=None),
             tooltip=["workshop:O", "layer_name:N", "measure:N",
                      alt.Tooltip("score:Q", format=".0f")],

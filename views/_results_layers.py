@@ -1,0 +1,108 @@
+"""The results page's parts below the verdict: one expander per layer, then the other views.
+
+The verdict (views/results.py) answers "where do we start, and why" on one projected screen; the
+detail a room asks for next sits one click down, once per layer, so no reading is repeated.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from loyalty_model.assessment.actions import after_basics
+from loyalty_model.assessment.reading import layer_reading, priority_reason, status_key
+from loyalty_model.assessment.scoring import Assessment
+from loyalty_model.assessment.targets import basis_label
+from loyalty_model.i18n import fmt_kpi_value, fmt_number, fmt_percent, t
+from loyalty_model.model import Model
+from loyalty_model.takeaways import charts
+
+
+def layer_expanders(assessment: Assessment, model: Model, lang: str, currency: str) -> None:
+    st.subheader(t("results.layer_details", lang))
+    for rank, layer_id in enumerate(assessment.priorities, start=1):
+        result = assessment.layer(layer_id)
+        label = t("results.layer_label", lang, rank=rank, name=model.layer(layer_id).name(lang),
+                  status=t(f"status.{status_key(assessment, layer_id)}", lang),
+                  self=fmt_number(result.self_score, lang), kpi=fmt_number(result.kpi_score, lang))
+        with st.expander(label):
+            st.markdown(layer_reading(assessment, layer_id, model, lang, currency))
+            st.caption(t("results.why_here", lang, rank=rank,
+                         reason=priority_reason(result, model, assessment, lang)))
+            _kpi_table(assessment, layer_id, model, lang, currency)
+            _statements(assessment, layer_id, model, lang)
+            waiting = after_basics(assessment, model, lang) if layer_id == "wow" else []
+            if waiting:
+                st.info(f"**{t('reading.after_basics', lang)}**  \n"
+                        + "  \n".join(f"- {action}" for action in waiting))
+
+
+def _kpi_table(assessment: Assessment, layer_id: str, model: Model, lang: str,
+               currency: str) -> None:
+    rows = [{
+        t("targets.col_kpi", lang): model.kpis[r.kpi].name(lang),
+        t("targets.col_value", lang): fmt_kpi_value(r.value, model.kpis[r.kpi].unit, lang,
+                                                     currency),
+        t("kpis.col_period", lang): r.period,
+        t("targets.col_basis", lang): basis_label(r, model.kpis[r.kpi], lang),
+        t("targets.col_score", lang): "–" if r.score is None else fmt_number(r.score, lang),
+        t("targets.col_band", lang): t(f"band.{r.band}", lang) if r.band
+        else t("band.unscored", lang),
+    } for r in assessment.kpis if r.layer == layer_id]
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    else:
+        st.caption(t("results.no_kpis_layer", lang))
+
+
+def _statements(assessment: Assessment, layer_id: str, model: Model, lang: str) -> None:
+    rated = [s for s in assessment.statements if s.layer == layer_id and s.mean is not None]
+    if not rated:
+        st.caption(t("results.not_rated_layer", lang))
+        return
+    st.altair_chart(charts.spread_chart(assessment, model, lang, layer_id).properties(title=""),
+                    width="stretch")
+    for point in (s for s in assessment.discussion_points() if s.layer == layer_id):
+        st.markdown(t("results.discussion_line", lang,
+                      statement=model.statement(point.statement_id).text(lang).rstrip("."),
+                      spread=fmt_number(point.spread, lang, 1)))
+
+
+def more_views(assessment: Assessment, model: Model, lang: str, trend: pd.DataFrame,
+               matrix: dict | None) -> None:
+    """Disagreement, gaps, the trend and the loyalty matrix, each one tab away."""
+    st.subheader(t("results.more", lang))
+    names = [t("results.tab_discussion", lang), t("results.tab_gaps", lang)]
+    has_trend = trend["period"].nunique() > 1
+    names += [t("results.tab_trend", lang)] if has_trend else []
+    names += [t("results.tab_matrix", lang)] if matrix else []
+    tabs = iter(st.tabs(names))
+    with next(tabs):
+        points = assessment.discussion_points()
+        if not points:
+            st.write(t("results.no_discussion", lang))
+        for point in points[:8]:
+            layer = model.layer(point.layer).name(lang)
+            st.markdown(f"- {layer}: " + t("results.discussion_line", lang,
+                                          statement=model.statement(point.statement_id).text(lang).rstrip("."),
+                                          spread=fmt_number(point.spread, lang, 1)))
+    with next(tabs):
+        st.altair_chart(charts.gaps_chart(assessment, model, lang), width="stretch")
+        st.caption(t("results.gaps_help", lang, threshold=int(assessment.settings.gap_threshold)))
+    if has_trend:
+        with next(tabs):
+            st.altair_chart(charts.kpi_trend_chart(trend, model, lang), width="stretch",
+                            height=360)
+            st.caption(t("results.trend_help", lang))
+    if matrix:
+        with next(tabs):
+            chart_column, text_column = st.columns([3, 2])
+            with chart_column:
+                st.altair_chart(charts.loyalty_matrix_chart(matrix["shares"], model, lang),
+                                width="stretch")
+                st.caption(t("results.matrix_help", lang, n=matrix["joined"]))
+            with text_column:
+                for quadrant, texts in model.matrix.items():
+                    share = matrix["shares"].get(quadrant, 0.0)
+                    st.markdown(f"**{texts['name'](lang)}** · {fmt_percent(share, lang)}")
+                    st.caption(f"{texts['meaning'](lang)} {texts['action'](lang)}")
