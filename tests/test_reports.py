@@ -320,8 +320,9 @@ def test_presenter_steps_through_one_chart_at_a_time(app_workshop) -> None:  # n
         assert not at.exception, at.exception[0].value
         assert len(at.get("vega_lite_chart")) == 1  # one chart at a time
         seen.append(at.header[0].value)
-    assert seen[:3] == [t("chart.self_vs_kpi", lang), t("chart.gaps", lang),
-                        t("chart.spread", lang)]
+    layers = [layer.name(lang) for layer in load_model().layers]
+    assert seen[:7] == [t("chart.self_vs_kpi", lang), t("chart.gaps", lang),
+                        *[t("presenter.spread_layer", lang, layer=name) for name in layers]]
     at.button(key="presenter_prev").click().run()
     assert at.header[0].value == seen[-2]
 

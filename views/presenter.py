@@ -1,34 +1,38 @@
-"""Presenter mode: the results on a projector, in large type, one chart at a time.
+"""Presenter mode: the results on a projector, one slide at a time, readable from the back row.
 
 The same charts as the report (report_data.report_charts), so what the room saw is what it takes
-home. The sidebar is hidden with CSS because the page config is already set by app.py; the CSS
+home; the statements are split into one slide per layer so no label is dropped. Every slide is
+sized for a 16:9 screen: navigation on top, the chart filling most of the height, no text under
+24 px. The sidebar is hidden with CSS because the page config is already set by app.py; the CSS
 is a fixed string and never contains anything a user typed.
 """
 
 import streamlit as st
 
-from loyalty_model.assessment.reading import summary
+from loyalty_model.assessment.reading import brief_reading, status_key
 from loyalty_model.assessment.scoring import ScoringInputError
 from loyalty_model.i18n import t
+from loyalty_model.takeaways.presenter_slides import Slide, projector_chart, slides_for
 from loyalty_model.takeaways.report_data import from_workshop
 from views._common import current_lang, engine, model, require_workshop
 
 PROJECTOR_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stSidebarNav"], [data-testid="stExpandSidebarButton"] { display: none !important; }
+[data-testid="stSidebarNav"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"] { display: none !important; }
 [data-testid="stMainBlockContainer"], .block-container { max-width: 100% !important;
-  padding-left: 3rem !important; padding-right: 3rem !important; padding-top: 2rem !important; }
+  padding: 1.2rem 2.5rem 0 2.5rem !important; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {
-  font-size: 1.9rem !important; line-height: 1.35 !important; }
-[data-testid="stCaptionContainer"] p { font-size: 1.4rem !important; }
-h1 { font-size: 3.2rem !important; }
-h2 { font-size: 2.6rem !important; }
-[data-testid="stBaseButton-secondary"] p, [data-testid="stBaseButton-primary"] p {
-  font-size: 1.6rem !important; }
+  font-size: 1.9rem !important; line-height: 1.3 !important; }
+[data-testid="stCaptionContainer"] p, [data-testid="stPageLink"] * {
+  font-size: 1.5rem !important; line-height: 1.3 !important; }
+h1, h2 { font-size: 2.4rem !important; padding: 0 !important; }
+[data-testid="stBaseButton-secondary"] *, [data-testid="stBaseButton-primary"] * {
+  font-size: 1.5rem !important; }
 </style>
 """
-BIG = {"labelFontSize": 18, "titleFontSize": 20, "labelLimit": 400}
+CHART_HEIGHT = 560  # px of a 900 px projector view: the chart is the slide
 
 lang = current_lang()
 st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)  # static CSS only, see the docstring
@@ -44,21 +48,16 @@ if data is None or (not data.assessment.kpis
     st.page_link("views/results.py", label=t("presenter.back", lang), icon=":material/target:")
     st.stop()
 
-slides = ["priorities", *data.charts]
+slides: list[Slide] = slides_for(data)
 position = min(int(st.session_state.get("presenter_slide", 0)), len(slides) - 1)
-
 current = slides[position]
-if current == "priorities":
-    st.title(t("presenter.priorities", lang))
-    for line in summary(data.assessment, data.model, lang):
-        st.markdown(line)  # the model's own sentences: no participant text in them
-else:
-    st.header(current.title)
-    spec = current.chart.properties(title="").configure_axis(**BIG).configure_legend(**BIG)
-    st.altair_chart(spec, width="stretch")
-    st.caption(current.caption)
 
-previous, where, following = st.columns([1, 2, 1], vertical_alignment="center")
+title, previous, where, following = st.columns([5, 2, 1, 2], vertical_alignment="center")
+with title:
+    if current.chart is None:
+        st.title(current.title)
+    else:
+        st.header(current.title)
 with previous:
     if st.button(t("presenter.previous", lang), key="presenter_prev", disabled=position == 0,
                  width="stretch", shortcut="PageUp"):  # what a presentation clicker sends
@@ -72,4 +71,15 @@ with following:
                  disabled=position == len(slides) - 1, width="stretch", shortcut="PageDown"):
         st.session_state["presenter_slide"] = position + 1
         st.rerun()
+
+if current.chart is None:  # the verdict: where to start, in the model's own sentences
+    for rank, layer_id in enumerate(data.assessment.priorities[:3], start=1):
+        name = data.model.layer(layer_id).name(lang)
+        status = t(f"status.{status_key(data.assessment, layer_id)}", lang)
+        st.markdown(f"**{rank}. {name}** · {status}")
+        st.caption(brief_reading(data.assessment, layer_id, data.model, lang, data.currency))
+else:
+    st.altair_chart(projector_chart(current.chart, CHART_HEIGHT), width="stretch",
+                    height=CHART_HEIGHT)
+    st.caption(current.caption)
 st.page_link("views/results.py", label=t("presenter.back", lang), icon=":material/target:")

@@ -111,14 +111,15 @@ def gaps_chart(assessment: Assessment, model: Model, lang: str = "en") -> alt.La
         width=WIDTH, height=alt.Step(28))
 
 
-def spread_frame(assessment: Assessment, model: Model, lang: str) -> pd.DataFrame:
+def spread_frame(assessment: Assessment, model: Model, lang: str,
+                 label_width: int = LABEL_LINE) -> pd.DataFrame:
     rows = []
     for s in assessment.statements:
         if s.mean is None:
             continue
         text = model.statement(s.statement_id).text(lang)
         rows.append({
-            "statement": wrap(text),
+            "statement": wrap(text, label_width),
             "full_text": text,
             "layer": model.layer(s.layer).name(lang),
             "mean": s.mean, "low": max(1.0, s.mean - (s.spread or 0)),
@@ -129,8 +130,8 @@ def spread_frame(assessment: Assessment, model: Model, lang: str) -> pd.DataFram
 
 
 def spread_chart(assessment: Assessment, model: Model, lang: str = "en",
-                 layer: str | None = None) -> alt.LayerChart:
-    frame = spread_frame(assessment, model, lang)
+                 layer: str | None = None, label_width: int = LABEL_LINE) -> alt.LayerChart:
+    frame = spread_frame(assessment, model, lang, label_width)
     if layer is not None and not frame.empty:
         frame = frame[frame["layer"] == model.layer(layer).name(lang)]
     order = list(frame["statement"]) if not frame.empty else []
@@ -189,8 +190,8 @@ def matrix_frame(shares: dict[str, float], model: Model, lang: str) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
-def loyalty_matrix_chart(shares: dict[str, float], model: Model, lang: str = "en"
-                         ) -> alt.LayerChart:
+def loyalty_matrix_chart(shares: dict[str, float], model: Model, lang: str = "en",
+                         font_size: int = 14) -> alt.LayerChart:
     frame = matrix_frame(shares, model, lang)
     x_order = [t("matrix.behaviour_low", lang), t("matrix.behaviour_high", lang)]
     y_order = [t("matrix.attitude_high", lang), t("matrix.attitude_low", lang)]
@@ -202,8 +203,10 @@ def loyalty_matrix_chart(shares: dict[str, float], model: Model, lang: str = "en
     cells = base.mark_rect(stroke="white", strokeWidth=3).encode(
         color=alt.Color("share:Q", scale=alt.Scale(scheme="teals", domain=[0, 1]), legend=None),
         tooltip=["quadrant:N", alt.Tooltip("share:Q", format=".0%")])
-    names = base.mark_text(dy=-12, fontSize=14, fontWeight="bold").encode(text="quadrant:N")
-    shares_text = base.mark_text(dy=12, fontSize=18).encode(text=alt.Text("share:Q", format=".0%"))
+    names = base.mark_text(dy=-font_size, fontSize=font_size, fontWeight="bold").encode(
+        text="quadrant:N")
+    shares_text = base.mark_text(dy=font_size, fontSize=font_size + 4).encode(
+        text=alt.Text("share:Q", format=".0%"))
     return alt.layer(cells, names, shares_text, title=t("chart.matrix", lang)).properties(
         width=420, height=260)
 
