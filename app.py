@@ -12,6 +12,7 @@ import streamlit as st
 
 from loyalty_model.i18n import LANGUAGES, t
 from views import _participant as participant
+from views import _rating
 from views._common import current_lang, keep_url_state, restore_url_state
 
 participant_visit = participant.is_participant_visit()
@@ -24,7 +25,7 @@ else:
     restore_url_state()
 participant.apply_pending_language()
 lang = current_lang()
-
+_rating.sync()  # first: a tap whose run was cut short is saved now (see views/_rating.py)
 
 
 def choose_language() -> None:

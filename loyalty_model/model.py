@@ -42,11 +42,21 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a statement comes from, the seed article ([seeds]) and its idea: a consultant must
+    be able to show a client where a statement stands in the sources."""
+
+    seed: str
+    idea: str
+
+
+@dataclass(frozen=True)
 class Statement:
     id: str
     layer: str
     text: Text
     kpis: tuple[str, ...] = ()  # KPIs that speak to this statement, for the readings
+    source: Source | None = None
 
 
 @dataclass(frozen=True)
@@ -82,8 +92,8 @@ class KpiSpec:
     default_target_note: Text | None = None  # why that target, or why there is none
     min: float | None = None
     max: float | None = None
-    floor: float | None = None
-    good: float | None = None
+    floor: float | None = None  # benchmark anchors: floor -> 0, good -> 60, world_class -> 85,
+    good: float | None = None  # ceiling -> 100
     world_class: float | None = None
     ceiling: float | None = None
     year: int | None = None
@@ -105,7 +115,10 @@ class Assumption:
     value: float
     unit: str
     label: Text
-    source: str
+    source: Text
+    low: float | None = None  # the range the article gives, when it gives one
+    high: float | None = None
+    caveat: Text | None = None  # what a client should know before trusting the figure
 
 
 @dataclass(frozen=True)
@@ -117,6 +130,9 @@ class Model:
     status: dict[str, Text] = field(default_factory=dict)
     assumptions: tuple[Assumption, ...] = ()
     status_actions: dict[str, Text] = field(default_factory=dict)
+    seeds: dict[str, str] = field(default_factory=dict)  # seed id -> file name in seeds/
+    # ids of statements taken out of the model -> why; stored ratings of them are kept, unscored
+    retired: dict[str, str] = field(default_factory=dict)
 
     def layer(self, layer_id: str) -> Layer:
         for layer in self.layers:
@@ -135,14 +151,25 @@ class Model:
         raise KeyError(statement_id)
 
 
-def _parse_layer(raw: dict, index: int) -> Layer:
+def _statement_source(raw: object, where: str, seeds: dict[str, str]) -> Source:
+    """Every statement names the seed article and the idea it comes from."""
+    if not isinstance(raw, dict) or not str(raw.get("idea", "")).strip():
+        raise ModelError(f"{where}: needs source = {{ seed = ..., idea = ... }}")
+    if str(raw.get("seed")) not in seeds:
+        raise ModelError(f"{where}: source seed {raw.get('seed')!r} is not one of "
+                         f"{', '.join(seeds)}")
+    return Source(seed=str(raw["seed"]), idea=str(raw["idea"]).strip())
+
+
+def _parse_layer(raw: dict, index: int, seeds: dict[str, str]) -> Layer:
     layer_id = raw.get("id")
     where = f"model.toml layer {index + 1} ({layer_id})"
     if layer_id not in LAYER_IDS:
         raise ModelError(f"{where}: id must be one of {', '.join(LAYER_IDS)}")
     statements = tuple(
         Statement(id=s["id"], layer=layer_id, text=Text.parse(s.get("text"), f"{where} {s['id']}"),
-                  kpis=tuple(s.get("kpis", ())))
+                  kpis=tuple(s.get("kpis", ())),
+                  source=_statement_source(s.get("source"), f"{where} {s['id']}", seeds))
         for s in raw.get("statements", [])
     )
     if not 4 <= len(statements) <= 6:
@@ -183,24 +210,14 @@ def _parse_kpi(kpi_id: str, raw: dict) -> KpiSpec:
         raise ModelError(f"{where}: compare must be 'relative' or 'points'")
     note = raw.get("default_target_note")
     spec = KpiSpec(
-        id=kpi_id,
-        layer=raw["layer"],
-        weight=float(raw.get("weight", 1.0)),
-        unit=str(raw.get("unit", "")),
-        direction=raw["direction"],
-        basis=raw["basis"],
+        id=kpi_id, layer=raw["layer"], weight=float(raw.get("weight", 1.0)),
+        unit=str(raw.get("unit", "")), direction=raw["direction"], basis=raw["basis"],
         source=_source(raw.get("source"), where),
         name=Text.parse(raw.get("name"), f"{where} name"),
         definition=Text.parse(raw.get("definition"), f"{where} definition"),
-        min=raw.get("min"),
-        max=raw.get("max"),
-        floor=raw.get("floor"),
-        good=raw.get("good"),
-        world_class=raw.get("world_class"),
-        ceiling=raw.get("ceiling"),
-        year=raw.get("year"),
+        **{key: raw.get(key) for key in ("min", "max", "floor", "good", "world_class",
+                                         "ceiling", "year", "family")},
         compare=raw.get("compare", "relative"),
-        family=raw.get("family"),
         default_target=None if raw.get("default_target") is None
         else float(raw["default_target"]),
         default_target_note=None if note is None else Text.parse(note, f"{where} note"),
@@ -222,13 +239,17 @@ def _parse_kpi(kpi_id: str, raw: dict) -> KpiSpec:
 
 def parse_model(model_raw: dict, kpis_raw: dict) -> Model:
     """Build and validate the model from already-parsed TOML documents."""
-    layers = tuple(_parse_layer(raw, i) for i, raw in enumerate(model_raw.get("layers", [])))
+    seeds = {str(k): str(v.get("file", "")) for k, v in model_raw.get("seeds", {}).items()}
+    layers = tuple(_parse_layer(raw, i, seeds)
+                   for i, raw in enumerate(model_raw.get("layers", [])))
     if tuple(layer.id for layer in layers) != LAYER_IDS:
         raise ModelError(f"model.toml: layers must be exactly {', '.join(LAYER_IDS)}, in order")
     statement_ids = [s.id for layer in layers for s in layer.statements]
     duplicates = {s for s in statement_ids if statement_ids.count(s) > 1}
-    if duplicates:
-        raise ModelError(f"model.toml: duplicate statement ids {sorted(duplicates)}")
+    retired = {str(k): str(v) for k, v in model_raw.get("retired", {}).items()}
+    if duplicates or set(retired) & set(statement_ids):
+        raise ModelError("model.toml: duplicate or reused statement ids "
+                         f"{sorted(duplicates | (set(retired) & set(statement_ids)))}")
     kpis = {kpi_id: _parse_kpi(kpi_id, raw) for kpi_id, raw in kpis_raw.get("kpis", {}).items()}
     for layer in layers:
         for statement in layer.statements:
@@ -242,16 +263,7 @@ def parse_model(model_raw: dict, kpis_raw: dict) -> Model:
     status = {k: Text.parse(v, f"status.{k}") for k, v in model_raw.get("status", {}).items()}
     status_actions = {k: Text.parse(v, f"status_actions.{k}")
                       for k, v in model_raw.get("status_actions", {}).items()}
-    assumptions = tuple(
-        Assumption(
-            id=a["id"],
-            value=float(a["value"]),
-            unit=str(a.get("unit", "")),
-            label=Text.parse(a.get("label"), f"assumption {a['id']}"),
-            source=str(a["source"]),
-        )
-        for a in model_raw.get("assumptions", [])
-    )
+    assumptions = tuple(_parse_assumption(a) for a in model_raw.get("assumptions", []))
     return Model(
         layers=layers,
         kpis=kpis,
@@ -260,7 +272,26 @@ def parse_model(model_raw: dict, kpis_raw: dict) -> Model:
         status=status,
         assumptions=assumptions,
         status_actions=status_actions,
+        seeds=seeds,
+        retired=retired,
     )
+
+
+def _parse_assumption(raw: dict) -> Assumption:
+    """A figure the seed articles cite; its range, where the article gives one, must hold it."""
+    where = f"assumption {raw.get('id')}"
+    low, high = raw.get("low"), raw.get("high")
+    assumption = Assumption(
+        id=raw["id"], value=float(raw["value"]), unit=str(raw.get("unit", "")),
+        label=Text.parse(raw.get("label"), where), source=_source(raw.get("source"), where),
+        low=None if low is None else float(low), high=None if high is None else float(high),
+        caveat=None if raw.get("caveat") is None else Text.parse(raw["caveat"], where))
+    if (low is None) != (high is None) or (
+            low is not None and not assumption.low <= assumption.value <= assumption.high):
+        raise ModelError(f"{where}: a range needs low <= value <= high")
+    if not assumption.source.en:
+        raise ModelError(f"{where}: every assumption names its source")
+    return assumption
 
 
 @cache

@@ -27,18 +27,26 @@ def figure(figures: list[bc.Figure], label: str) -> float | None:
     return next(f.value for f in figures if f.label == f"business.{label}")
 
 
-def test_lifetime_value_is_yearly_margin_times_lifetime() -> None:
+def test_lifetime_value_is_discounted_margin_over_the_horizon() -> None:
     assert bc.lifetime_years(0.2) == 5
-    assert bc.cltv(6000, 0.30, 0.20) == pytest.approx(9000)
-    assert bc.cltv(6000, 0.30, 0.0) is None
+    # 1,800 a year, at the end of each year the customer is still there (0.8^(year - 1)),
+    # discounted at 10 % a year, over 5 years
+    by_hand = sum(1800 * 0.8 ** (year - 1) / 1.1 ** year for year in range(1, 6))
+    assert bc.cltv(6000, 0.30, 0.20, 0.10, 5) == pytest.approx(by_hand)
+    assert bc.cltv(6000, 0.30, 0.20) == pytest.approx(by_hand)  # the stated defaults
+    assert bc.cltv(6000, 0.30, 0.20, 0.0, 5) == pytest.approx(1800 * (1 - 0.8 ** 5) / 0.2)
+    # undiscounted and without a horizon it is the old rule of thumb: margin ÷ churn
+    assert bc.cltv(6000, 0.30, 0.20, 0.0, 200) == pytest.approx(9000)
+    assert bc.cltv(6000, 0.30, 0.0, 0.0, 5) == pytest.approx(5 * 1800)  # no churn: still finite
 
 
 def test_what_two_points_of_retention_are_worth(model: Model) -> None:
     figures = bc.retention_case(INPUTS, bc.assumption_values(model), "en")
     assert figure(figures, "kept") == pytest.approx(40)  # 2 % of 2,000 customers
     assert figure(figures, "margin_year") == pytest.approx(40 * 6000 * 0.30)
-    # lifetime value rises from 9,000 (1/0.20 years) to 10,000 (1/0.18 years) per customer
-    assert figure(figures, "base_value") == pytest.approx(2000 * (6000 * 0.3 / 0.18 - 9000))
+    # five years of margin at 18 % churn instead of 20 %, both discounted at 10 %
+    gain = sum(1800 * (0.82 ** (y - 1) - 0.8 ** (y - 1)) / 1.1 ** y for y in range(1, 6))
+    assert figure(figures, "base_value") == pytest.approx(2000 * gain)
     assert figure(figures, "cost_equivalent") == pytest.approx(0.10)  # Murphy & Murphy
     assert figure(figures, "service_churn") == pytest.approx(2000 * 0.2 * 0.68 * 6000 * 0.3)
     assert figure(figures, "sell_ratio") == pytest.approx(0.65 / 0.125)
@@ -52,15 +60,34 @@ def test_assumptions_are_editable(model: Model) -> None:
 
 def test_every_assumption_names_its_source(model: Model) -> None:
     sources = {a.id: a.source for a in model.assumptions}
-    assert sources["silent_per_complaint"] == "Lee Resource"
-    assert sources["unhappy_customer_tells"] == "White House Office of Consumer Affairs"
-    assert all(sources.values())
+    assert sources["silent_per_complaint"]("da") == "Lee Resource"
+    assert sources["unhappy_customer_tells"]("en") == "White House Office of Consumer Affairs"
+    assert sources["cost_to_serve_unsatisfied"]("da") == "TAK-programmet hos TDC"
+    assert all(source.en and source.da for source in sources.values())
 
 
 def test_the_complaints_iceberg(model: Model) -> None:
-    berg = bc.iceberg(60, bc.assumption_values(model))
+    values = bc.assumption_values(model)
+    berg = bc.iceberg(60, values)
     assert berg.silent == pytest.approx(60 * 26)
-    assert berg.told == pytest.approx((60 + 60 * 26) * 12)
+    assert berg.told == pytest.approx((60 + 60 * 26) * 12)  # nothing resolved
+    ranges = bc.assumption_ranges(model, values)
+    half = bc.iceberg(60, values, 0.5, ranges)  # a resolved complaint is told to 4-6, not 9-15
+    assert half.resolved == 30
+    assert half.told == pytest.approx((30 + 60 * 26) * 12 + 30 * 5)
+    assert (half.told_low, half.told_high) == pytest.approx(((30 + 1560) * 9 + 30 * 4,
+                                                             (30 + 1560) * 15 + 30 * 6))
+    edited = bc.assumption_values(model, {"unhappy_customer_tells": 20})  # outside 9-15
+    assert "unhappy_customer_tells" not in bc.assumption_ranges(model, edited)
+
+
+def test_the_sell_ratio_shows_the_range_it_spans(model: Model) -> None:
+    values = bc.assumption_values(model)
+    figures = bc.retention_case(INPUTS, values, "en", ranges=bc.assumption_ranges(model, values))
+    ratio = next(f for f in figures if f.label == "business.sell_ratio")
+    assert (ratio.value, ratio.low, ratio.high) == pytest.approx((0.65 / 0.125, 0.60 / 0.20,
+                                                                  0.70 / 0.05))
+    assert bc.figure_text(ratio, "da") == "5,2 × (3–14)"
 
 
 @pytest.mark.parametrize(("changes", "bad"), [
@@ -240,7 +267,7 @@ def figure_values(at: AppTest) -> dict[str, str]:
     lang = at.session_state["lang"]
     table = next(d.value for d in at.dataframe
                  if t("business.col_figure", lang) in d.value.columns
-                 and t("business.cltv", lang) in d.value.iloc[:, 0].tolist())
+                 and t("business.cltv", lang, years=5) in d.value.iloc[:, 0].tolist())
     return dict(zip(table.iloc[:, 0], table.iloc[:, 1], strict=True))
 
 
@@ -248,7 +275,7 @@ def money_values(at: AppTest) -> list[str]:
     """The values of the figures that are amounts (lifetime value, margins, base value)."""
     lang = at.session_state["lang"]
     values = figure_values(at)
-    return [values[t(f"business.{key}", lang)]
+    return [values[t(f"business.{key}", lang, years=5)]
             for key in ("cltv", "margin_year", "base_value", "service_churn")]
 
 
@@ -264,8 +291,10 @@ def test_the_page_uses_whole_period_figures_and_shows_the_currency(
         round(quarters["value"].tail(4).sum() * 2000 / 1000)  # a year of quarters, 2,000 customers
     assert any("4" in c.value and "kvartaler" in c.value for c in at.caption)  # says how
     assert at.info and "5.255 kr." in at.info[0].value  # which revenue figure, and why
-    cltv = revenue_per_customer_year(orders) * 0.30 / 0.11
-    assert figure_values(at)[t("business.cltv", "da")] == f"{cltv:,.0f}".replace(",", ".") + " kr."
+    cltv = sum(revenue_per_customer_year(orders) * 0.30 * 0.89 ** (y - 1) / 1.1 ** y
+               for y in range(1, 6))  # five years at 11 % churn, discounted at 10 %
+    assert figure_values(at)[t("business.cltv", "da", years=5)] == \
+        f"{cltv:,.0f}".replace(",", ".") + " kr."
 
     at.selectbox(key=f"bc_currency_{raw_workshop[0].id}").set_value("SEK").run()
     assert not at.exception

@@ -28,8 +28,9 @@ def test_statements_json(capsys: pytest.CaptureFixture[str], model: Model) -> No
     rows = json.loads(out)
     assert code == 0
     assert len(rows) == len(model.statements)
-    assert set(rows[0]) == {"id", "layer", "text"}
+    assert set(rows[0]) == {"id", "layer", "text", "kpis", "source"}
     assert set(rows[0]["text"]) == {"en", "da"}
+    assert all(r["source"]["seed"] in model.seeds and r["source"]["idea"] for r in rows)
     assert [r["layer"] for r in rows][0] == "product" and rows[-1]["layer"] == "wow"
 
 

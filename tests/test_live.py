@@ -16,7 +16,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from loyalty_model.model import Model
+from loyalty_model.model import Model, load_model
 from loyalty_model.takeaways import charts
 from loyalty_model.workshop import live, storage
 from loyalty_model.workshop.access import FREE_ATTEMPTS
@@ -49,6 +49,9 @@ def test_finished_per_layer_counts_complete_layers_only(model: Model) -> None:
 
 
 def test_live_view_of_a_workshop_in_progress(engine: Engine, model: Model) -> None:
+    other, _ = storage.create_workshop(engine, "Earlier", "Team")
+    for _ in range(10):  # so database ids and places in the room differ
+        storage.add_participant(engine, other.id)
     workshop, _ = storage.create_workshop(engine, "Live", "Team")
     anna = storage.add_participant(engine, workshop.id, "Anna")
     bo = storage.add_participant(engine, workshop.id, "Bo")
@@ -56,17 +59,26 @@ def test_live_view_of_a_workshop_in_progress(engine: Engine, model: Model) -> No
     rate_layers(engine, anna, model, {"product": 5, "communication": 1})
     rate_layers(engine, bo, model, {"product": 1}, layers=1)
     view = live.live_view(engine, workshop.id, model)
-    assert view.joined == 3 and view.names == ("Anna", "Bo", f"#{silent.id}")
-    assert view.answers == 25 + 5 and view.finished_all == 1
+    assert view.joined == 3 and view.people == ("Anna", "Bo", None)
+    assert view.labels("en") == ["Anna", "Bo", "Participant 3"]  # never the database id
+    assert view.labels("da") == ["Anna", "Bo", "Deltager 3"]
+    first = len(model.layer("product").statements)  # Bo rated the first layer only
+    assert view.answers == len(model.statements) + first and view.finished_all == 1
     by_layer = {layer.layer: layer for layer in view.layers}
     assert by_layer["product"].finished == 2
     assert by_layer["product"].self_score == pytest.approx(50.0)  # mean of 5 and 1
-    assert by_layer["product"].spread == pytest.approx(50.0)  # they disagree completely
+    # they disagree completely: 5 against 1 is a standard deviation of 2 on the 1-5 scale,
+    # the same scale as a statement's spread
+    assert by_layer["product"].disagreement == pytest.approx(2.0)
+    assert by_layer["product"].disagreement == pytest.approx(
+        view.assessment.statement("product.primary_need").spread)
+    assert silent.id == 13 and not any("13" in label for label in view.labels("en"))
+    assert by_layer["communication"].disagreement is None  # one person rated it: no spread yet
     assert by_layer["communication"].finished == 1 and by_layer["communication"].self_score == 0
     top = view.top_discussion_points(3)
     assert top and all(p.layer == "product" for p in top)
     spreads = [s.spread for s in live.statement_spread(view.assessment)]
-    assert spreads == sorted(spreads, reverse=True) and len(spreads) == 25
+    assert spreads == sorted(spreads, reverse=True) and len(spreads) == len(model.statements)
 
 
 def test_live_view_of_an_empty_workshop(engine: Engine, model: Model) -> None:
@@ -161,7 +173,7 @@ def test_join_rate_and_the_facilitator_sees_the_room(app_engine: Engine) -> None
     token = anna.query_params["p"]
     assert anna.query_params["join"] == room.workshop.code
     radios = [r for r in anna.radio if r.key.startswith("join_rate_")]
-    assert len(radios) == 5
+    assert len(radios) == len(load_model().layer("product").statements)
     for radio in radios:
         radio.set_value(4)
     anna.run()
@@ -171,7 +183,7 @@ def test_join_rate_and_the_facilitator_sees_the_room(app_engine: Engine) -> None
     facilitator = room.facilitator()
     assert not problems(facilitator), problems(facilitator)
     metrics = {m.label: m.value for m in facilitator.metric}
-    assert metrics["Joined"] == "1" and metrics["Answers"] == "5"
+    assert metrics["Joined"] == "1" and metrics["Answers"] == str(len(radios))
     assert metrics["Join code"] == room.workshop.code
     assert "Anna" in texts(facilitator)
     assert facilitator.get("imgs") or facilitator.get("image")  # the QR code
@@ -233,7 +245,7 @@ def test_results_reach_participants_only_when_revealed(app_engine: Engine) -> No
     at.run()
     assert [s for s in at.subheader if s.value == "The room's results"]
     bars = [e.proto.text for e in at.get("progress")]
-    assert "Product: 50/100 · disagreement 0" in bars
+    assert "Product: 50/100 · disagreement –" in bars  # one person: no disagreement to show
     assert not any("Kim" in bar for bar in bars) and not at.dataframe
 
 
@@ -267,7 +279,7 @@ def test_a_closed_workshop_turns_new_visitors_away_but_not_its_participants(
     back = room.participant(p=token)  # Kim's own link still works, rating and results too
     assert not problems(back), problems(back)
     radios = [r for r in back.radio if r.key.startswith("join_rate_")]
-    assert len(radios) == 5
+    assert len(radios) == len(load_model().layer("product").statements)
     radios[0].set_value(5).run()
     kim_id = storage.list_participants(app_engine, room.workshop.id)[0].id
     assert 5 in storage.participant_answers(app_engine, kim_id).values()
@@ -341,7 +353,12 @@ def test_the_next_workshop_of_the_team_shows_the_trend(app_engine: Engine, model
     at.run()
     new_code = at.session_state["workshop_code"]
     assert new_code != room.workshop.code
-    assert any("shown only once" in s.value for s in at.success)
+    # the new key is shown once, alone: no join code or QR code next to it
+    assert any(f"w={new_code}&k=" in c.value for c in at.code)
+    assert not at.metric and not at.get("imgs")
+    at.button(key="key_saved").click().run()
+    assert not any("&k=" in c.value for c in at.code)  # gone for good
+    assert {m.label: m.value for m in at.metric}["Join code"] == new_code
     new = storage.workshop_by_code(app_engine, new_code)
     assert new.series == room.workshop.series and new.team == room.workshop.team
     rate_layers(app_engine, storage.add_participant(app_engine, new.id), model, {"wow": 5})

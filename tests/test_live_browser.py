@@ -12,6 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from loyalty_model.model import load_model
 from loyalty_model.workshop import storage
 from tests.conftest import ROOT, AppServer, assert_no_exception
 
@@ -21,6 +22,8 @@ LIVE_TIMEOUT = 15_000  # a few refresh intervals of the live view
 PHONE = {"width": 390, "height": 844}
 NASTY = "<b>x</b><script>window.hacked=1</script>"
 ARTIFACTS = ROOT / "test-artifacts"
+TOTAL = len(load_model().statements)  # 25 when this was written
+FIRST_LAYER = len(load_model().layers[0].statements)
 
 
 def wait_idle(page) -> None:  # noqa: ANN001 (playwright Page)
@@ -62,7 +65,7 @@ def rate(page, labels: list[str], done_before: int, first: int = 0) -> None:  # 
     for index, label in enumerate(labels):
         group = page.locator("[data-testid='stRadio']").nth(first + index)
         group.get_by_text(label, exact=True).click()
-        page.get_by_text(f"{done_before + index + 1} of 25 statements answered").wait_for()
+        page.get_by_text(f"{done_before + index + 1} of {TOTAL} statements answered").wait_for()
 
 
 def checked(page, index: int) -> str | None:  # noqa: ANN001
@@ -84,8 +87,10 @@ def test_a_live_workshop_with_three_participants(app_server: AppServer, browser)
     facilitator.get_by_role("textbox", name="Team or company").fill("Support")
     facilitator.get_by_role("button", name="Create workshop").click()
     facilitator.get_by_role("heading", name="Run the workshop live").wait_for()
-    facilitator.get_by_text("This is your facilitator link").wait_for()
-    facilitator.wait_for_url(re.compile(r"[?&]k="))
+    facilitator.get_by_text("This link is the key to the workshop").wait_for()
+    facilitator.get_by_role("button", name="I saved it").click()  # then the projector view
+    facilitator.wait_for_url(re.compile(r"[?&]w="))
+    assert "k=" not in facilitator.url  # the address bar is on the projector too
     code = re.search(r"[?&]w=([A-Z0-9]+)", facilitator.url).group(1)
     expect(metric(facilitator, "Join code")).to_have_text(code)
     expect(facilitator.get_by_text(f"/?join={code}")).to_be_visible()
@@ -96,13 +101,13 @@ def test_a_live_workshop_with_three_participants(app_server: AppServer, browser)
     anna = join(browser, app_server, code, "Anna", screenshot="participant-join")
     nasty = join(browser, app_server, code, NASTY)
     anonymous = join(browser, app_server, code, "")
-    rate(anna, ["5", "4", "5", "4", "5"], 0)
+    rate(anna, ["5", "4", "5", "4", "5", "4"][:FIRST_LAYER], 0)  # all of layer 1
     rate(anonymous, ["1", "2"], 0)
 
     # Bo refreshes half-way through a layer and carries on where they were
     rate(nasty, ["3", "Don't know", "2"], 0)
     nasty.reload()
-    nasty.get_by_text("3 of 25 statements answered").wait_for()
+    nasty.get_by_text(f"3 of {TOTAL} statements answered").wait_for()
     nasty.locator("[data-testid='stRadio']").nth(4).wait_for()
     assert [checked(nasty, i) for i in range(5)] == ["3", "Don't know", "2", None, None]
     rate(nasty, ["4", "1"], 3, first=3)  # the last two of the layer
@@ -113,7 +118,8 @@ def test_a_live_workshop_with_three_participants(app_server: AppServer, browser)
 
     # the projected view has followed by itself: no reload, no click
     expect(metric(facilitator, "Joined")).to_have_text("3", timeout=LIVE_TIMEOUT)
-    expect(metric(facilitator, "Answers")).to_have_text("12", timeout=LIVE_TIMEOUT)
+    expect(metric(facilitator, "Answers")).to_have_text(str(FIRST_LAYER + 7),
+                                                        timeout=LIVE_TIMEOUT)
     expect(facilitator.get_by_text(NASTY, exact=False)).to_be_visible()
     expect(facilitator.get_by_text("Anna", exact=False)).to_be_visible()
     assert facilitator.evaluate("() => window.hacked === undefined")
@@ -145,7 +151,7 @@ def test_a_live_workshop_with_three_participants(app_server: AppServer, browser)
 
     engine = storage.make_engine(f"sqlite:///{app_server.db_path}")
     workshop = storage.workshop_by_code(engine, code)
-    assert storage.count_ratings(engine, workshop.id) == 12
+    assert storage.count_ratings(engine, workshop.id) == FIRST_LAYER + 7
     assert workshop.revealed
     engine.dispose()
     facilitator_context.close()

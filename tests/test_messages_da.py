@@ -188,7 +188,7 @@ def test_kpi_file_problems_in_danish(model: Model) -> None:
             "nps,10,snart,\nnps,10,2026,x\n")
     result = read_kpi_file(text.encode(), "kpis.csv", model)
     assert result.summary(limit=10, lang="da") == [
-        "kpis.csv række 3, kolonne kpi: 'growth hacking' er ikke en kendt KPI "
+        "kpis.csv række 3, kolonne kpi: 'growth hacking' er ikke et kendt nøgletal "
         "(se navnene i skabelonen)",
         "kpis.csv række 4, kolonne value: 'abc' er ikke et tal",
         "kpis.csv række 5, kolonne value: 150 ligger uden for det tilladte område: nps skal være "

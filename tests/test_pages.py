@@ -97,7 +97,7 @@ def test_sample_button_opens_a_fresh_copy(app_db: Path) -> None:
     engine = storage.make_engine(f"sqlite:///{app_db}")
     workshop = storage.workshop_by_code(engine, code)
     assert workshop is not None and workshop.is_sample
-    assert storage.count_ratings(engine, workshop.id) == 125
+    assert storage.count_ratings(engine, workshop.id) == 5 * len(load_model().statements)
 
 
 def test_uploads_are_parsed_once_per_content(monkeypatch: pytest.MonkeyPatch) -> None:

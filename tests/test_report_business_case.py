@@ -108,8 +108,10 @@ def test_business_case_rows_say_where_each_figure_comes_from(data: ReportData,
     assert sources[t("business.margin", lang)] == t("report.business_example", lang)
     assert model.kpis["churn_rate_customers"].name(lang) in sources[t("business.churn", lang)]
     labels = [label for label, _, _ in case.figures]
-    assert t("business.cltv", lang) in labels and t("business.base_value", lang) in labels
-    assert [row[2] for row in case.assumptions] == [a.source for a in model.assumptions]
+    assert t("business.cltv", lang, years=5) in labels
+    assert t("business.base_value", lang, years=5) in labels
+    assert [row[2] for row in case.assumptions] == [a.source(lang) for a in model.assumptions]
+    assert sources[t("business.discount_rate", lang)] == t("business.discount_why", lang)
     arpc = next(value for label, value, _ in case.inputs if label == t("business.arpc", lang))
     assert arpc == ("5.255 kr." if lang == "da" else "DKK 5,255")  # 437.91 a month × 12
 
@@ -119,7 +121,8 @@ def test_pdf_has_the_business_case_with_its_charts(data: ReportData, tmp_path: P
     text = pdf_to_text(content, tmp_path)
     for key in HEADINGS:
         assert t(key, data.lang) in text
-    assert t("business.cltv", data.lang) in text
+    assert t("business.cltv", data.lang, years=5) in text
+    assert data.business.caveats[0][:50] in text  # the 68 %'s disputed sources, where it is used
     without = render_pdf(replace(data, business=None))
     assert content.count(b"/Subtype /Image") >= without.count(b"/Subtype /Image") + 2
     for _, value, _ in data.business.figures + data.business.iceberg:

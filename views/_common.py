@@ -14,8 +14,10 @@ from loyalty_model.i18n import LANGUAGES, t
 from loyalty_model.model import Model, load_model
 from loyalty_model.workshop import storage
 from loyalty_model.workshop.storage import Workshop
+from views import _browser
 
 URL_KEYS = {"w": "workshop_code", "k": "facilitator_key", "lang": "lang"}
+SHOWN_IN_URL = ("w", "lang")  # never "k": the address bar is on the projected screen
 
 
 def configured_database_url() -> str | None:
@@ -55,25 +57,41 @@ def current_lang() -> str:
 
 
 def restore_url_state() -> None:
-    """After a refresh Session State is empty: take the workshop and language from the URL."""
+    """After a refresh Session State is empty: take the workshop and language from the URL.
+
+    The facilitator key comes from the saved facilitator link (?w=CODE&k=KEY) or, after a
+    refresh, from this browser's cookie (views._browser): the address bar never keeps it.
+    """
     for param, key in URL_KEYS.items():
         if key not in st.session_state and param in st.query_params:
             st.session_state[key] = st.query_params[param]
+    code = st.session_state.get("workshop_code")
+    if code and not st.session_state.get("facilitator_key"):
+        remembered = _browser.remembered_key(code)
+        if remembered:
+            st.session_state["facilitator_key"] = remembered
 
 
 def keep_url_state() -> None:
-    """Write the open workshop and language back to the URL (page changes clear it)."""
-    for param, key in URL_KEYS.items():
-        value = st.session_state.get(key)
+    """Write the open workshop and language back to the URL (page changes clear it); take the
+    facilitator key out of it, and let this browser remember the key instead."""
+    for param in SHOWN_IN_URL:
+        value = st.session_state.get(URL_KEYS[param])
         if value and st.query_params.get(param) != value:
             st.query_params[param] = value
+    if "k" in st.query_params:
+        del st.query_params["k"]
+    code, key = st.session_state.get("workshop_code"), st.session_state.get("facilitator_key")
+    if code and key:
+        with st.sidebar:
+            _browser.remember_key(code, key)
 
 
 def open_workshop(workshop: Workshop, key: str) -> None:
     st.session_state["workshop_code"] = workshop.code
     st.session_state["facilitator_key"] = key
     st.session_state.pop("participant_token", None)
-    st.session_state.pop("layer_step", None)
+    st.session_state.pop("assess_nav", None)
 
 
 def current_workshop() -> Workshop | None:

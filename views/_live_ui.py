@@ -1,7 +1,9 @@
 """The room's aggregate as the facilitator projects it and the participants see it once revealed.
 
 One cached computation per workshop for every screen in the room, kept for less than the
-refresh interval so a new answer shows on the next tick.
+refresh interval so a new answer shows on the next tick. Disagreement has one scale on every
+screen: the standard deviation of the 1-5 ratings, one decimal, labelled "disagreement"
+(live.layer_disagreement, live.fmt_disagreement).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ def layer_table(view: live.LiveView, lang: str) -> None:
     rows = [{
         t("live.col_layer", lang): model().layer(layer.layer).name(lang),
         t("live.col_score", lang): layer.self_score,
-        t("live.col_spread", lang): "–" if layer.spread is None else f"{layer.spread:.0f}",
+        t("live.col_spread", lang): live.fmt_disagreement(layer.disagreement, lang),
         t("live.col_finished", lang): f"{layer.finished} / {view.joined}",
     } for layer in view.layers]
     st.dataframe(
@@ -40,6 +42,7 @@ def layer_table(view: live.LiveView, lang: str) -> None:
                 t("live.col_spread", lang), help=t("live.spread_help", lang)),
         },
     )
+    st.caption(t("live.spread_help", lang))  # the tooltip does not reach a projector
 
 
 def layer_bars(view: live.LiveView, lang: str) -> None:
@@ -51,7 +54,7 @@ def layer_bars(view: live.LiveView, lang: str) -> None:
             continue
         st.progress(layer.self_score / 100, text=t(
             "live.layer_bar", lang, layer=name, score=f"{layer.self_score:.0f}",
-            spread=f"{layer.spread or 0:.0f}"))
+            spread=live.fmt_disagreement(layer.disagreement, lang)))
 
 
 def discussion_points(view: live.LiveView, lang: str, limit: int = 3) -> None:
@@ -61,5 +64,6 @@ def discussion_points(view: live.LiveView, lang: str, limit: int = 3) -> None:
         st.caption(t("live.no_discussion", lang))
         return
     for point in points:
+        spread = live.fmt_disagreement(point.spread, lang)
         st.markdown(f"- {model().statement(point.statement_id).text(lang)} "
-                    f"({t('live.spread_value', lang, spread=f'{point.spread:.1f}')})")
+                    f"({t('live.spread_value', lang, spread=spread)})")

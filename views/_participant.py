@@ -12,7 +12,8 @@ import streamlit as st
 from loyalty_model.i18n import LANGUAGES
 
 JOIN, TOKEN, LANG = "join", "p", "lang"
-STATE_KEYS = ("join_code", "participant_token", "joined_workshop_id", "join_step")
+NAV = "join_nav"  # which layer the participant is on (views/join.py)
+STATE_KEYS = ("join_code", "participant_token", "joined_workshop_id", NAV)
 
 
 def is_participant_visit() -> bool:

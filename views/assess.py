@@ -1,15 +1,20 @@
 """Assessment: one layer at a time in the model's order, basics first and WOW last.
 
-Every answer is written to the database the moment it is given (on_change), so a refresh or a
-restart loses nothing; the widgets are re-filled from the database.
+Every answer is written to the database as soon as it is given (views/_rating.py: sync), so a
+refresh or a restart loses nothing; the widgets are re-filled from the database. Which layer is
+shown lives in a plain dict the buttons change without touching st.session_state, for the same
+reason the ratings are not saved in callbacks: such a callback can be cut short by the next tap.
 """
 
 import streamlit as st
 
 from loyalty_model.i18n import t
-from loyalty_model.workshop import storage
+from loyalty_model.workshop import live, storage
+from views._browser import scroll_to_top
 from views._common import current_lang, engine, model, require_workshop
-from views._rating import statement_radios
+from views._rating import refusals, statement_radios
+
+NAV = "assess_nav"
 
 lang = current_lang()
 st.title(t("assess.title", lang))
@@ -24,8 +29,7 @@ def add_participant() -> None:
                                           st.session_state.get("participant_name"))
     st.session_state["participant_id"] = participant.id
     st.session_state["participant_choice"] = participant.id
-    st.session_state["layer_step"] = 0
-    st.session_state["layer_jump"] = 0
+    st.session_state[NAV] = {"step": 0, "show": 0}
 
 
 def choose_participant() -> storage.Participant | None:
@@ -35,10 +39,12 @@ def choose_participant() -> storage.Participant | None:
         current = st.session_state.get("participant_id")
         st.session_state["participant_choice"] = (current if current in by_id
                                                   else next(iter(by_id), new))
+    labels = dict(zip(by_id, live.participant_labels([p.name for p in people], lang),
+                      strict=True))
     choice = st.selectbox(
         t("assess.who", lang), [*by_id, new], key="participant_choice",
         format_func=lambda pid: t("assess.new_participant", lang) if pid == new
-        else by_id[pid].label(),
+        else labels[pid],
     )
     if choice != new:
         st.session_state["participant_id"] = choice
@@ -56,22 +62,34 @@ if participant is None:
 
 answers = storage.participant_answers(engine(), participant.id)
 total = sum(len(layer.statements) for layer in layers)
+
+
+def go_to(nav: dict, step: int) -> None:
+    """Button callback: move to a layer before the page draws it (and show it in the overview)."""
+    nav["step"] = nav["show"] = step
+
+
+def current_step() -> int:
+    """The layer to show: a button's move, else the overview's choice, else where we were."""
+    nav = st.session_state.get(NAV)
+    if not isinstance(nav, dict):
+        nav = st.session_state[NAV] = {"step": 0, "show": 0}
+    if nav.get("show") is not None:  # a button moved: point the overview at the new layer
+        st.session_state["layer_jump"] = nav["show"]
+        nav["show"] = None
+    chosen = st.session_state.get("layer_jump")
+    if chosen is None:  # first visit, or the selected layer was tapped again (deselected)
+        st.session_state["layer_jump"] = nav["step"]
+    else:
+        nav["step"] = chosen
+    return min(max(int(nav["step"]), 0), len(layers) - 1)
+
+
+step = current_step()
+scroll_to_top(step)
 st.progress(len(answers) / total,
             text=t("assess.progress", lang, done=len(answers), total=total))
-
-def go_to(step: int) -> None:
-    """Button and overview callbacks: move to a layer before the page draws it."""
-    st.session_state["layer_step"] = step
-    st.session_state["layer_jump"] = step
-
-
-def jumped() -> None:
-    if st.session_state.get("layer_jump") is not None:
-        st.session_state["layer_step"] = st.session_state["layer_jump"]
-
-
-step = min(max(int(st.session_state.get("layer_step", 0)), 0), len(layers) - 1)
-st.session_state.setdefault("layer_jump", step)
+refusals(lang)
 
 
 def layer_label(index: int) -> str:
@@ -82,7 +100,7 @@ def layer_label(index: int) -> str:
 
 
 st.segmented_control(t("assess.layers", lang), list(range(len(layers))), key="layer_jump",
-                     format_func=layer_label, on_change=jumped, label_visibility="collapsed")
+                     format_func=layer_label, label_visibility="collapsed")
 layer = layers[step]
 st.subheader(t("assess.layer_heading", lang, n=layer.order, total=len(layers),
                name=layer.name(lang)))
@@ -102,13 +120,23 @@ with st.expander(t("assess.coaching", lang)):
     for prompt in layer.coaching:
         st.markdown(f"- {prompt(lang)}")
 
+nav = st.session_state[NAV]
 back, forward = st.columns(2)
 with back:
     if step > 0:
-        st.button(t("assess.previous", lang), key="prev_layer", on_click=go_to, args=(step - 1,))
+        st.button(t("assess.previous", lang), key="prev_layer", on_click=go_to,
+                  args=(nav, step - 1))
 with forward:
     if step < len(layers) - 1:
         st.button(t("assess.next", lang, name=layers[step + 1].name(lang)), type="primary",
-                  key="next_layer", on_click=go_to, args=(step + 1,))
-    else:
+                  key="next_layer", on_click=go_to, args=(nav, step + 1))
+    elif len(answers) >= total:
         st.page_link("views/kpis.py", label=t("assess.to_kpis", lang), icon=":material/monitoring:")
+    else:  # the last layer is not the end of the rating: say what is still open
+        open_per_layer = {other.name(lang): sum(s.id not in answers for s in other.statements)
+                          for other in layers}
+        still_open = [f"{name} ({n})" for name, n in open_per_layer.items() if n]
+        st.caption(t("rating.still_open", lang, open=total - len(answers),
+                     layers=", ".join(still_open)))
+        st.page_link("views/kpis.py", label=t("rating.to_kpis_anyway", lang),
+                     icon=":material/monitoring:")

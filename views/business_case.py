@@ -45,9 +45,11 @@ def currency_field() -> str:
 
 def source_of(name: str, value: float, default: float) -> str:
     """Say where an input comes from: the KPIs (and how they became a yearly figure), the
-    example, or the user."""
+    example, a stated default with its reason, or the user."""
     if value != default:
         return t("business.your_input", lang)
+    if name in ("discount_rate", "horizon"):
+        return t(f"business.{'discount' if name == 'discount_rate' else 'horizon'}_why", lang)
     if name in from_kpis:
         return bc.source_text(from_kpis[name], model(), lang, currency)
     return t("business.example", lang)
@@ -87,6 +89,19 @@ with right:
     complaints_source = ("complaints_per_1000" if complaints == defaults["complaints"]
                          and from_rate > 0 else "complaints")
     st.caption(source_of(complaints_source, complaints, defaults["complaints"]))
+left, middle, right = st.columns(3)
+with left:
+    resolved = st.number_input(t("business.resolved", lang), min_value=0.0, max_value=100.0,
+                               value=defaults["resolved"] * 100, step=5.0, key="bc_resolved")
+    st.caption(source_of("resolved", resolved, defaults["resolved"] * 100))
+with middle:
+    discount = st.number_input(t("business.discount_rate", lang), min_value=0.0, max_value=50.0,
+                               value=bc.DEFAULT_DISCOUNT_RATE * 100, step=1.0, key="bc_discount")
+    st.caption(source_of("discount_rate", discount, bc.DEFAULT_DISCOUNT_RATE * 100))
+with right:
+    horizon = st.number_input(t("business.horizon", lang), min_value=1, max_value=30,
+                              value=bc.DEFAULT_HORIZON_YEARS, step=1, key="bc_horizon")
+    st.caption(source_of("horizon", horizon, bc.DEFAULT_HORIZON_YEARS))
 arpc_note = bc.arpc_note(from_kpis.get("arpc"), model(), lang, currency)
 if arpc_note and arpc == defaults["arpc"]:  # once the user types a figure, it is theirs
     st.info(arpc_note, icon=":material/info:")
@@ -98,20 +113,26 @@ table = pd.DataFrame([
     {"id": a.id, "label": a.label(lang),
      "value": a.value * 100 if a.unit in percent_units else a.value,
      "unit": "%" if a.unit in percent_units else "×" if a.unit == "multiplier" else "",
-     "source": a.source}
+     "range": "" if a.low is None or a.high is None
+     else bc.range_text((a.low, a.high), a.unit, lang),
+     "source": a.source(lang)}
     for a in model().assumptions
 ])
 edited = st.data_editor(
     table, hide_index=True, width="stretch", key=f"bc_assumptions_{lang}",
-    disabled=["id", "label", "unit", "source"], column_order=["label", "value", "unit", "source"],
+    disabled=["id", "label", "unit", "range", "source"],
+    column_order=["label", "value", "unit", "range", "source"],
     column_config={
         "label": st.column_config.TextColumn(t("business.col_assumption", lang), width="large"),
         "value": st.column_config.NumberColumn(t("business.col_value", lang), min_value=0.0,
                                                format="%g"),
         "unit": st.column_config.TextColumn("", width="small"),
+        "range": st.column_config.TextColumn(t("business.col_range", lang), width="small"),
         "source": st.column_config.TextColumn(t("business.col_source", lang)),
     },
 )
+for caveat in bc.caveats(model(), lang):
+    st.caption(caveat)
 units = {a.id: a.unit for a in model().assumptions}
 overrides = {
     row["id"]: (float(row["value"]) / 100 if units[row["id"]] in percent_units
@@ -119,32 +140,33 @@ overrides = {
     for row in edited.to_dict("records") if pd.notna(row["value"])
 }
 assumptions = bc.assumption_values(model(), overrides)
+ranges = bc.assumption_ranges(model(), assumptions)
 
 inputs = bc.Inputs(customers=customers, arpc=arpc, churn=churn / 100, margin=margin / 100,
-                   improvement=improvement / 100, complaints=complaints)
+                   improvement=improvement / 100, complaints=complaints,
+                   resolved=resolved / 100, discount_rate=discount / 100, horizon=int(horizon))
 problems = inputs.problems()
 if problems:
-    labels = {"customers": "business.customers", "arpc": "business.arpc",
-              "churn": "business.churn", "margin": "business.margin",
-              "improvement": "business.improvement", "complaints": "business.complaints"}
-    for name in problems:
-        st.warning(t("business.invalid", lang, name=t(labels[name], lang)))
+    for name in problems:  # every input's label key is business.<name>
+        st.warning(t("business.invalid", lang, name=t(f"business.{name}", lang)))
     st.stop()
 
 
 st.subheader(t("business.retention_heading", lang))
-figures = bc.retention_case(inputs, assumptions, lang)
+figures = bc.retention_case(inputs, assumptions, lang, currency, ranges)
 st.altair_chart(survival_chart(inputs, lang), width="stretch")
 st.dataframe(pd.DataFrame([
-    {t("business.col_figure", lang): t(f.label, lang),
+    {t("business.col_figure", lang): t(f.label, lang, **f.label_values),
      t("business.col_value", lang): bc.figure_text(f, lang, currency),
      t("business.col_how", lang): t(f.how, lang, **f.how_values)}
     for f in figures
 ]), hide_index=True, width="stretch")
+for caveat in bc.caveats(model(), lang):  # beside the figure that uses the 68 %
+    st.caption(caveat)
 
 st.subheader(t("business.iceberg_heading", lang))
 st.write(t("business.iceberg_intro", lang))
-berg = bc.iceberg(complaints, assumptions)
+berg = bc.iceberg(complaints, assumptions, inputs.resolved, ranges)
 st.altair_chart(iceberg_chart(berg, lang), width="stretch")
 st.dataframe(pd.DataFrame([
     {t("business.col_figure", lang): label, t("business.col_value", lang): value,

@@ -1,8 +1,13 @@
 """Facilitate: the join code to project, and the room's answers arriving live, without reloading.
 
-Needs the facilitator key (require_workshop): a participant's link never gets here. The live
-part is a fragment that reruns on a timer, so the rest of the page (and the projector) stays
-still while the numbers move.
+Needs the facilitator key (require_workshop): a participant's link never gets here. Right after
+"Create workshop" the facilitator link is shown once, in a box of its own, and nothing else:
+the join code, QR code and live view (what goes on the projector) appear only after "I saved
+it", so the key and the projected view are never on screen together. The address bar never
+holds the key either (views/_common.keep_url_state).
+
+The live part is a fragment that reruns on a timer, so the rest of the page (and the projector)
+stays still while the numbers move.
 """
 
 import io
@@ -13,22 +18,43 @@ import streamlit as st
 
 from loyalty_model.i18n import t
 from loyalty_model.takeaways import charts
-from loyalty_model.workshop import live, storage
+from loyalty_model.workshop import links, live, storage
+from views import _page_runs
 from views._common import current_lang, engine, model, open_workshop, require_workshop
 from views._live_ui import LIVE_SECONDS, discussion_points, layer_table, live_view
 
+PROJECTOR_CSS = """<style>
+.st-key-join_code [data-testid="stMetricValue"] { font-size: 4.5rem; letter-spacing: 0.12em;
+  font-family: "Source Code Pro", monospace; line-height: 1.1; }
+</style>"""  # a fixed string: nothing a person typed goes into it
+
 lang = current_lang()
+_page_runs.started()
 st.title(t("facilitate.title", lang))
 workshop = require_workshop(lang)
 
 
 def app_url() -> str:
-    """Where participants reach this app: SKAB_PUBLIC_URL behind a proxy, else this address."""
-    configured = os.environ.get("SKAB_PUBLIC_URL")
-    if configured:
-        return configured.rstrip("/")
-    here = (st.context.url or "http://localhost:8501").rstrip("/")
-    return here.removesuffix("/facilitate")
+    """Where participants reach this app: SKAB_PUBLIC_URL, else the address this browser used."""
+    try:
+        headers = dict(st.context.headers or {})
+    except Exception:  # noqa: BLE001 (no request, e.g. AppTest)
+        headers = {}
+    return links.public_base_url(headers, st.context.url, os.environ.get(links.PUBLIC_URL_ENV),
+                                 str(st.get_option("server.baseUrlPath") or ""))
+
+
+def network_url() -> str | None:
+    """This computer's address on the local network, when Streamlit listens there too."""
+    if str(st.get_option("server.address") or "") not in ("", "0.0.0.0", "::"):
+        return None
+    try:
+        from streamlit import net_util
+
+        address = net_util.get_internal_ip()
+    except Exception:  # noqa: BLE001 (no network)
+        return None
+    return f"http://{address}:{st.get_option('server.port')}" if address else None
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
@@ -47,35 +73,56 @@ def joining(workshop_id: int) -> None:
                              bool(st.session_state[f"joining_{workshop_id}"]))
 
 
-join_link = f"{app_url()}/?join={workshop.code}"
-if st.session_state.pop("facilitator_key_new", False):
-    st.success(t("facilitate.key_once", lang))
-    st.code(f"{app_url()}/facilitate?w={workshop.code}&k={st.session_state['facilitator_key']}",
-            language=None)
+base_url = app_url()
+if st.session_state.get("facilitator_key_new"):
+    with st.container(border=True, key="facilitator_key_box"):
+        st.subheader(t("facilitate.key_heading", lang))
+        st.write(t("facilitate.key_once", lang))
+        st.code(links.facilitator_link(base_url, workshop.code,
+                                       st.session_state["facilitator_key"]), language=None)
+        saved = st.button(t("facilitate.key_saved", lang), type="primary", key="key_saved")
+        st.caption(t("facilitate.key_then", lang))
+    if saved:
+        st.session_state.pop("facilitator_key_new", None)
+        st.rerun()
+    st.stop()
 
+if links.is_loopback(base_url):
+    suggestion = network_url()
+    st.warning(t("facilitate.loopback", lang, address=base_url)
+               + (" " + t("facilitate.loopback_network", lang, address=suggestion)
+                  if suggestion else "")
+               + " " + t("facilitate.loopback_fix", lang, variable=links.PUBLIC_URL_ENV))
+
+join_link = links.join_link(base_url, workshop.code)
+st.html(PROJECTOR_CSS)
 left, right = st.columns([3, 2], vertical_alignment="center")
 with left:
-    st.metric(t("facilitate.code", lang), workshop.code)
+    with st.container(key="join_code"):
+        st.metric(t("facilitate.code", lang), workshop.code)
     st.write(t("facilitate.join_how", lang))
     st.code(join_link, language=None)
+    st.caption(t("facilitate.phone_language", lang,
+                 language=t(f"facilitate.in_language.{workshop.language}", lang)))
     st.toggle(t("facilitate.reveal", lang), value=workshop.revealed, key=f"reveal_{workshop.id}",
               help=t("facilitate.reveal_help", lang), on_change=reveal, args=(workshop.id,))
     st.toggle(t("facilitate.joining_open", lang), value=workshop.joining_open,
               key=f"joining_{workshop.id}", help=t("facilitate.joining_open_help", lang),
               on_change=joining, args=(workshop.id,))
 with right:
-    st.image(qr_png(join_link), caption=t("facilitate.qr_caption", lang), width=260)
+    st.image(qr_png(join_link), caption=t("facilitate.qr_caption", lang), width=300)
 
 
 @st.fragment(run_every=LIVE_SECONDS)
 def live_panel(workshop_id: int) -> None:
+    _page_runs.heal()
     view = live_view(workshop_id)
     joined, done, answers = st.columns(3)
     joined.metric(t("facilitate.joined", lang), view.joined)
     done.metric(t("facilitate.finished", lang), view.finished_all)
     answers.metric(t("facilitate.answers", lang), view.answers)
-    if view.names:
-        st.text(t("facilitate.who", lang) + " " + ", ".join(view.names))
+    if view.people:
+        st.text(t("facilitate.who", lang) + " " + ", ".join(view.labels(lang)))
     else:
         st.info(t("facilitate.nobody_yet", lang))
         return
@@ -131,3 +178,5 @@ with st.expander(t("trend.link_heading", lang)):
             st.rerun()
         else:
             st.error(t("trend.not_linked", lang))
+
+_page_runs.finished()  # last: see views/_page_runs.py

@@ -13,13 +13,16 @@ from sqlalchemy.exc import NoResultFound, SQLAlchemyError
 from loyalty_model.i18n import t
 from loyalty_model.workshop import storage
 from loyalty_model.workshop.access import JoinLimits, SessionGuard
+from views import _page_runs
 from views import _participant as me
+from views._browser import scroll_to_top
 from views._common import current_lang, engine, model
 from views._live_ui import ROOM_SECONDS, discussion_points, layer_bars, live_view
-from views._rating import statement_radios
+from views._rating import refusals, statement_radios
 
 lang = current_lang()
 layers = model().layers
+_page_runs.started()
 
 
 @st.cache_resource
@@ -75,7 +78,7 @@ def join(workshop: storage.Workshop, name: str) -> None:
         st.error(t("join.closed", lang))
         return
     me.enter(workshop.code, participant.token, workshop.id)
-    st.session_state["join_step"] = 0
+    st.session_state[me.NAV] = {"step": 0}
     st.rerun()
 
 
@@ -116,50 +119,81 @@ def first_open_step(answers: dict[str, int | None]) -> int:
     return len(layers)
 
 
+def navigation() -> dict:
+    """Which layer this participant is on: {"step": int | None}, None = where they left off.
+
+    A plain dict kept in session state, so the buttons' callbacks change it without touching
+    st.session_state: a callback that does can be cut short by the next tap (views/_rating.py),
+    and a "Next" would be lost.
+    """
+    nav = st.session_state.get(me.NAV)
+    if not isinstance(nav, dict):
+        nav = st.session_state[me.NAV] = {"step": None}
+    return nav
+
+
+def go(nav: dict, step: int) -> None:
+    """Button callback: runs before the page, so the next layer is drawn in the same run."""
+    nav["step"] = step
+
+
 def rate(participant: storage.Participant) -> None:
     answers = storage.participant_answers(engine(), participant.id)
     total = len(model().statements)
+    nav = navigation()
+    if nav["step"] is None:
+        nav["step"] = first_open_step(answers)
+    step = nav["step"]
+    scroll_to_top(step)  # a new layer starts at its heading, not where the last one ended
     st.progress(len(answers) / total, text=t("join.progress", lang, done=len(answers),
                                                  total=total))
-    step = st.session_state.get("join_step")
-    if step is None:
-        step = st.session_state["join_step"] = first_open_step(answers)
+    refusals(lang)
     if step >= len(layers):
-        finished(answers, total)
+        finished(answers, total, nav)
         return
     layer = layers[step]
-    st.subheader(t("join.layer_heading", lang, n=layer.order, total=len(layers),
-                   name=layer.name(lang)))
-    st.markdown(f"**{layer.tagline(lang)}**")
-    with st.expander(t("join.about_layer", lang)):
-        st.write(layer.meaning(lang))
-        st.caption(f"{t('join.example', lang)}: {layer.example(lang)}")
-    st.caption(t("join.scale", lang))
+    # The heading is filled in after the radios: until a run's radios reach the phone the
+    # previous layer's radios are still on screen, and a heading that already named the new
+    # layer would invite taps on the old statements.
+    head = st.container()
     statement_radios(participant, layer.statements, answers, lang, prefix="join_rate")
     back, forward = st.columns(2)
-    if step > 0 and back.button(t("join.previous", lang), key="join_prev", width="stretch"):
-        st.session_state["join_step"] = step - 1
-        st.rerun()
+    if step > 0:
+        back.button(t("join.previous", lang), key="join_prev", width="stretch",
+                    on_click=go, args=(nav, step - 1))
     label = (t("join.next", lang, name=layers[step + 1].name(lang)) if step + 1 < len(layers)
              else t("join.finish", lang))
-    if forward.button(label, key="join_next", type="primary", width="stretch"):
-        st.session_state["join_step"] = step + 1
-        st.rerun()
+    forward.button(label, key="join_next", type="primary", width="stretch",
+                   on_click=go, args=(nav, step + 1))
+    with head:
+        st.subheader(t("join.layer_heading", lang, n=layer.order, total=len(layers),
+                       name=layer.name(lang)))
+        st.markdown(f"**{layer.tagline(lang)}**")
+        with st.expander(t("join.about_layer", lang)):
+            st.write(layer.meaning(lang))
+            st.caption(f"{t('join.example', lang)}: {layer.example(lang)}")
+        st.caption(t("join.scale", lang))
 
 
-def finished(answers: dict[str, int | None], total: int) -> None:
+def finished(answers: dict[str, int | None], total: int, nav: dict) -> None:
     if len(answers) >= total:
         st.success(t("join.all_done", lang))
     else:
-        st.info(t("join.some_open", lang, open=total - len(answers)))
-    if st.button(t("join.review", lang), key="join_review"):
-        st.session_state["join_step"] = 0
-        st.rerun()
+        open_layers = ", ".join(layer.name(lang) for layer in layers
+                                if any(s.id not in answers for s in layer.statements))
+        st.info(t("join.some_open", lang, open=total - len(answers), layers=open_layers))
+    first_open = first_open_step(answers)
+    if first_open < len(layers):
+        st.button(t("join.answer_open", lang), key="join_review", type="primary",
+                  on_click=go, args=(nav, first_open))
+    else:
+        st.button(t("join.review", lang), key="join_review", on_click=go, args=(nav, 0))
 
 
 @st.fragment(run_every=ROOM_SECONDS)
 def room_results(workshop_id: int) -> None:
     """Shown once the facilitator reveals the results; checks by itself, no reload needed."""
+    _page_runs.heal()
     try:
         revealed = storage.get_workshop(engine(), workshop_id).revealed
     except SQLAlchemyError:
@@ -200,3 +234,5 @@ st.text(workshop.name + (f" · {participant.name}" if participant.name else ""))
 rate(participant)
 st.divider()
 room_results(workshop.id)
+
+_page_runs.finished()  # last: see views/_page_runs.py

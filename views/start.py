@@ -15,6 +15,19 @@ with st.expander(t("start.model_heading", lang), expanded=False):
         st.markdown(f"**{layer.order}. {layer.name(lang)}** — {layer.tagline(lang)}")
     st.caption(t("start.model_note", lang))
 
+
+def follow_ui_language() -> None:
+    """The workshop's language (what the phones open in) starts as the language of this screen.
+
+    A widget keeps its value once drawn, so switching the sidebar to Dansk used to leave it on
+    English. It follows the sidebar until the facilitator picks another language for the
+    workshop while the sidebar stays put.
+    """
+    if st.session_state.get("new_lang_follows") != lang or "new_lang" not in st.session_state:
+        st.session_state["new_lang"] = lang
+        st.session_state["new_lang_follows"] = lang
+
+
 open_now = current_workshop()
 if open_now is not None:
     st.success(t("start.open_workshop", lang, name=open_now.name, code=open_now.code))
@@ -35,9 +48,9 @@ with right:
         name = st.text_input(t("start.workshop_name", lang), key="new_name",
                              placeholder=t("start.workshop_name_hint", lang))
         team = st.text_input(t("start.team_name", lang), key="new_team")
+        follow_ui_language()
         workshop_lang = st.selectbox(t("start.workshop_language", lang), list(LANGUAGES),
-                                     format_func=LANGUAGES.get, key="new_lang",
-                                     index=list(LANGUAGES).index(lang))
+                                     format_func=LANGUAGES.get, key="new_lang")
         submitted = st.form_submit_button(t("start.create_button", lang))
     if submitted:
         if not name.strip() or not team.strip():

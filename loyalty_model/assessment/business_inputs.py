@@ -25,7 +25,12 @@ from loyalty_model.i18n import DEFAULT_CURRENCY, fmt_money, fmt_number, t
 from loyalty_model.model import Model
 
 EXAMPLE_INPUTS = {"customers": 2000.0, "arpc": 6000.0, "churn": 0.20, "margin": 0.30,
-                  "improvement": 0.02, "complaints": 60.0}
+                  "improvement": 0.02, "complaints": 60.0, "resolved": 0.5}
+# Not examples but stated defaults, each with its reason on the page and in the reports
+# (business.discount_why, business.horizon_why): 10 % is deliberately cautious, since a higher
+# rate can only make the case smaller; five years is as far as a budget usually plans.
+DEFAULT_DISCOUNT_RATE = 0.10
+DEFAULT_HORIZON_YEARS = 5
 # Two revenue figures further apart than this factor are not rounding: the page says which one
 # it uses and why (the sample company's orders and customer file are 2.5 times apart).
 DISAGREE_FACTOR = 1.5
@@ -39,6 +44,9 @@ class Inputs:
     margin: float  # gross margin, 0-1
     improvement: float = 0.02  # churn reduction to test, in share points (0.02 = 2 points)
     complaints: float = 0.0  # complaints per year
+    resolved: float = 0.5  # share of complaints resolved to the customer's satisfaction, 0-1
+    discount_rate: float = DEFAULT_DISCOUNT_RATE  # a year, 0-1: money later is worth less
+    horizon: int = DEFAULT_HORIZON_YEARS  # years the lifetime value counts
 
     def problems(self) -> list[str]:
         """Input names that cannot be calculated with (an empty list when all is well)."""
@@ -46,10 +54,13 @@ class Inputs:
                if getattr(self, name) < 0]
         if not 0 < self.churn <= 1:
             bad.append("churn")
-        if not 0 <= self.margin <= 1:
-            bad.append("margin")
+        bad += [name for name in ("margin", "resolved") if not 0 <= getattr(self, name) <= 1]
         if self.improvement >= self.churn:
             bad.append("improvement")
+        if not 0 <= self.discount_rate <= 0.5:
+            bad.append("discount_rate")
+        if not 1 <= self.horizon <= 30 or int(self.horizon) != self.horizon:
+            bad.append("horizon")
         return bad
 
 

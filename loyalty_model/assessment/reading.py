@@ -1,8 +1,9 @@
 """Plain-language reading of an assessment, shared by the results page, the reports and the CLI.
 
-Charts show the numbers; these sentences say what they mean for the room, in the room's language.
-A reading names its evidence the way a consultant would: the KPI that drives the layer, how it
-moved, and the statement the team rated about the same thing.
+Charts show the numbers; these sentences say what they mean for the team, in its language, the
+way a coach would: what the status means (and what the numbers cannot show), the evidence behind
+it (the KPI that drives the layer, how it moved, the statement the team rated about the same
+thing), and the one question to put to the room next. No sentence only repeats a score.
 """
 
 from __future__ import annotations
@@ -30,8 +31,39 @@ def layer_reading(assessment: Assessment, layer_id: str, model: Model, lang: str
     layer = model.layer(layer_id)
     status_text = model.status.get(status_key(assessment, layer_id))
     sentences = [status_text(lang).format(layer=layer.name(lang)) if status_text else "",
-                 _figures(result, lang), *evidence(assessment, layer_id, model, lang, currency)]
+                 _figures(result, lang), *evidence(assessment, layer_id, model, lang, currency),
+                 next_question(assessment, layer_id, model, lang)]
     return " ".join(s for s in sentences if s).strip()
+
+
+def next_question(assessment: Assessment, layer_id: str, model: Model, lang: str) -> str:
+    """The one question to put to the room next, for this team's result on this layer.
+
+    A gap is the sharpest question: a blind spot asks why the team rates the statement the
+    evidence names so high against the KPI; a hidden strength asks what keeps the KPI good. Else a
+    statement the team disagrees on comes first, then the question the status raises.
+    """
+    result, layer = assessment.layer(layer_id), model.layer(layer_id)
+    key = status_key(assessment, layer_id)
+    kpi = driving_kpi(assessment, layer_id)
+    kpi_name = model.kpis[kpi.kpi].name(lang) if kpi is not None else ""
+    if key == "blind_spot" and kpi is not None:
+        rated = _linked_statement(assessment, kpi.kpi, layer_id, model)
+        if rated is None:
+            return t("reading.ask_blind_spot_kpi", lang, kpi=kpi_name)
+        return t("reading.ask_blind_spot", lang, kpi=kpi_name)  # the evidence names the rating
+    if key == "hidden_strength" and kpi is not None:
+        return t("reading.ask_hidden_strength", lang, kpi=kpi_name)
+    split = [s for s in assessment.discussion_points() if s.layer == layer_id]
+    if split:
+        return t("reading.ask_discussion", lang, spread=fmt_number(split[0].spread, lang, 1),
+                 statement=model.statement(split[0].statement_id).text(lang).rstrip("."))
+    if result.self_score is None and not result.kpis_loaded:
+        return ""  # nothing rated, nothing loaded: the status text already says what to bring
+    if key == "unscored":  # KPIs are loaded, none scored: ask about the first one
+        first = next(k for k in assessment.kpis if k.layer == layer_id)
+        kpi_name = model.kpis[first.kpi].name(lang)
+    return t(f"reading.ask_{key}", lang, kpi=kpi_name, layer=layer.name(lang))
 
 
 def brief_reading(assessment: Assessment, layer_id: str, model: Model, lang: str,
@@ -141,16 +173,27 @@ def _weakest_statement(assessment: Assessment, layer_id: str) -> StatementResult
 
 
 def priority_reason(result: LayerResult, model: Model, assessment: Assessment, lang: str) -> str:
-    """Why this layer sits where it does in the priority order."""
+    """Why this layer sits where it does in the priority order, and what that means for the team.
+
+    "Basics first" is part of the priorities, not something the team rates: while a basic is
+    weak, WOW says it waits and names the basics it waits for.
+    """
     layer = model.layer(result.layer)
     score = result.evidence_score
+    weak_line = assessment.settings.weak_layer_below
     if score is None:
         return t("reading.reason_unknown", lang)
-    if layer.basic and score < assessment.settings.weak_layer_below:
+    if layer.basic and score < weak_line:
         # 59.9 must not read as "60" beside "weak below 60"
-        decimals = 1 if round(score) >= assessment.settings.weak_layer_below else 0
-        return t("reading.reason_weak_basic", lang, score=fmt_number(score, lang, decimals))
+        decimals = 1 if round(score) >= weak_line else 0
+        return t("reading.reason_weak_basic", lang, score=fmt_number(score, lang, decimals),
+                 weak=fmt_number(weak_line, lang))
     if not layer.basic:
+        weak = [other.name(lang) for other in model.layers
+                if other.basic and assessment.is_weak(other.id)]
+        if weak:
+            return t("reading.reason_wow_waits", lang, score=fmt_number(score, lang),
+                     layers=", ".join(weak))
         return t("reading.reason_wow", lang, score=fmt_number(score, lang))
     return t("reading.reason_score", lang, score=fmt_number(score, lang))
 

@@ -127,7 +127,9 @@ def validate_ratings(ratings: pd.DataFrame, model: Model) -> pd.DataFrame:
     """Return ratings as (participant, statement_id, rating) with rating float or NaN.
 
     NaN means "don't know". Anything else outside 1-5, or an unknown statement, is refused with a
-    message that names the row, because a silently dropped answer is a lost answer.
+    message that names the row, because a silently dropped answer is a lost answer. Answers to a
+    statement the model has retired (model.toml [retired]) are left out: a workshop rated before
+    the statement changed still scores on the statements it shares with today's model.
     """
     missing = {"participant", "statement_id", "rating"} - set(ratings.columns)
     if missing:
@@ -145,7 +147,7 @@ def validate_ratings(ratings: pd.DataFrame, model: Model) -> pd.DataFrame:
         row = Number(position + 2, en_group="")  # as in a spreadsheet: header is row 1
         if pd.isna(participant) or not participant:
             raise ScoringInputError(Message("ratings.participant_empty", row=row))
-        if statement_id not in known:
+        if statement_id not in known and statement_id not in model.retired:
             raise ScoringInputError(Message("ratings.unknown_statement", row=row,
                                             statement=statement_id))
         if pd.isna(text):
@@ -153,6 +155,7 @@ def validate_ratings(ratings: pd.DataFrame, model: Model) -> pd.DataFrame:
         if pd.isna(number) or number not in (1, 2, 3, 4, 5):
             raise ScoringInputError(Message("ratings.bad_rating", row=row, value=text))
     frame["rating"] = numeric.astype(float)
+    frame = frame[~frame["statement_id"].isin(list(model.retired))].reset_index(drop=True)
     if frame.duplicated(["participant", "statement_id"]).any():
         dup = frame[frame.duplicated(["participant", "statement_id"])].iloc[0]
         raise ScoringInputError(Message("ratings.duplicate", participant=dup["participant"],

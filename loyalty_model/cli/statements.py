@@ -19,7 +19,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, model: Model) -> int:
-    rows = [{"id": s.id, "layer": s.layer, "text": {"en": s.text.en, "da": s.text.da}}
+    """Print the statements; JSON carries each one's KPIs and source (seed article and idea), so
+    a consultant can show where a statement comes from."""
+    rows = [{"id": s.id, "layer": s.layer, "text": {"en": s.text.en, "da": s.text.da},
+             "kpis": list(s.kpis),
+             "source": None if s.source is None else {
+                 "seed": s.source.seed, "file": model.seeds.get(s.source.seed),
+                 "idea": s.source.idea}}
             for s in model.statements]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))

@@ -18,8 +18,10 @@ DANISH_THOUSANDS = "replace(format(datum.value, ',.0f'), regexp(',', 'g'), '.')"
 ICEBERG_COLOURS = {"complaints": "#cfe8ef", "silent": "#2e86ab", "told": "#1b4965"}
 
 
-def survival_frame(inputs: Inputs, years: int = 5) -> pd.DataFrame:
-    """Customers left from today's base each year, with today's churn and with the improvement."""
+def survival_frame(inputs: Inputs, years: int | None = None) -> pd.DataFrame:
+    """Customers left from today's base each year, with today's churn and with the improvement,
+    over the business case's horizon unless `years` is given."""
+    years = int(inputs.horizon) if years is None else years
     rows = []
     for scenario, churn in (("today", inputs.churn),
                             ("improved", max(0.0, inputs.churn - inputs.improvement))):
@@ -29,7 +31,7 @@ def survival_frame(inputs: Inputs, years: int = 5) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def survival_chart(inputs: Inputs, lang: str = "en", years: int = 5) -> alt.Chart:
+def survival_chart(inputs: Inputs, lang: str = "en", years: int | None = None) -> alt.Chart:
     """The two survival curves; the y axis starts near the data so the gap between them shows."""
     frame = survival_frame(inputs, years)
     names = {"today": t("business.chart_today", lang),

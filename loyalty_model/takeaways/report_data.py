@@ -54,6 +54,7 @@ class BusinessCase:
     retention_chart: ReportChart
     iceberg_chart: ReportChart
     notes: tuple[str, ...] = ()  # e.g. which of two disagreeing revenue figures is used, and why
+    caveats: tuple[str, ...] = ()  # what to know before trusting a cited figure (the 68 %)
 
 
 @dataclass(frozen=True)
@@ -139,9 +140,14 @@ def business_case(kpis: pd.DataFrame | None, model: Model, lang: str,
     if not start.complete:
         return None
     inputs, assumptions = start.inputs, bc.assumption_values(model)
+    ranges = bc.assumption_ranges(model, assumptions)
     example = t("report.business_example", lang)
+    reasons = {"discount_rate": t("business.discount_why", lang),
+               "horizon": t("business.horizon_why", lang)}
 
     def source(name: str) -> str:
+        if name in reasons:
+            return reasons[name]
         found = start.sources.get(name)
         return example if found is None else bc.source_text(found, model, lang, currency)
 
@@ -153,16 +159,21 @@ def business_case(kpis: pd.DataFrame | None, model: Model, lang: str,
              "churn": share(inputs.churn), "margin": share(inputs.margin),
              "improvement": fmt_number(inputs.improvement * 100, lang,
                                        0 if (inputs.improvement * 100).is_integer() else 1),
-             "complaints": fmt_number(inputs.complaints, lang)}
-    berg = bc.iceberg(inputs.complaints, assumptions)
+             "complaints": fmt_number(inputs.complaints, lang),
+             "resolved": share(inputs.resolved),
+             "discount_rate": share(inputs.discount_rate),
+             "horizon": t("business.lifetime_years", lang, years=fmt_number(inputs.horizon, lang))}
+    berg = bc.iceberg(inputs.complaints, assumptions, inputs.resolved, ranges)
     return BusinessCase(
         inputs=tuple((t(f"business.{name}", lang), value, source(name))
                      for name, value in shown.items()),
-        figures=tuple((t(f.label, lang), bc.figure_text(f, lang, currency),
+        figures=tuple((t(f.label, lang, **f.label_values), bc.figure_text(f, lang, currency),
                        t(f.how, lang, **f.how_values))
-                      for f in bc.retention_case(inputs, assumptions, lang)),
+                      for f in bc.retention_case(inputs, assumptions, lang, currency, ranges)),
         iceberg=tuple(bc.iceberg_rows(berg, assumptions, lang)),
-        assumptions=tuple((a.label(lang), bc.assumption_text(a.value, a.unit, lang), a.source)
+        assumptions=tuple((a.label(lang),
+                           bc.assumption_text(a.value, a.unit, lang, ranges.get(a.id)),
+                           a.source(lang))
                           for a in model.assumptions),
         retention_chart=ReportChart("business_retention", t("business.chart_base", lang),
                                     business_charts.survival_chart(inputs, lang),
@@ -172,6 +183,7 @@ def business_case(kpis: pd.DataFrame | None, model: Model, lang: str,
                                   t("report.caption_business_iceberg", lang)),
         notes=tuple(note for note in (bc.arpc_note(start.sources["arpc"], model, lang, currency),)
                     if note),
+        caveats=tuple(bc.caveats(model, lang)),
     )
 
 

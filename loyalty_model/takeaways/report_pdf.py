@@ -12,7 +12,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from loyalty_model.assessment.reading import layer_reading, priority_reason, summary
+from loyalty_model.assessment.reading import (
+    layer_reading,
+    priority_reason,
+    status_key,
+    summary,
+)
 from loyalty_model.assessment.targets import basis_label
 from loyalty_model.i18n import fmt_date, fmt_kpi_value, fmt_number, t
 from loyalty_model.takeaways.chart_images import chart_png
@@ -97,7 +102,8 @@ def _summary(pdf: PdfDocument) -> None:
     pdf.subheading(t("report.layers_table", lang))
     rank = {layer_id: i + 1 for i, layer_id in enumerate(assessment.priorities)}
     rows = [[str(rank[r.layer]), model.layer(r.layer).name(lang), score_text(r.self_score, lang),
-             score_text(r.kpi_score, lang), gap_text(r.gap, lang), t(f"status.{r.status}", lang)]
+             score_text(r.kpi_score, lang), gap_text(r.gap, lang),
+             t(f"status.{status_key(assessment, r.layer)}", lang)]  # weak: never just aligned
             for r in sorted(assessment.layers, key=lambda r: rank[r.layer])]
     pdf.table_of([t("export.priority", lang), t("export.layer", lang),
                   t("export.self_score", lang), t("export.kpi_score", lang),
@@ -215,8 +221,10 @@ def _business_case(pdf: PdfDocument) -> None:
     for note in case.notes:
         pdf.paragraph(note, size=9, style="I", colour=MUTED)
     pdf.subheading(t("business.retention_heading", lang))
-    pdf.table_of([figure, value, how], [list(row) for row in case.figures], (58, 32, 84),
+    pdf.table_of([figure, value, how], [list(row) for row in case.figures], (56, 34, 84),
                  ("LEFT", "RIGHT", "LEFT"))
+    for caveat in case.caveats:  # beside the figure that uses it, not only in the sources
+        pdf.paragraph(caveat, size=9, style="I", colour=MUTED)
     pdf.add_page()  # the two charts on one page: the retention curves, then the iceberg
     pdf.chart(chart_png(case.retention_chart.chart, lang), case.retention_chart.caption,
               max_height=72)
@@ -224,13 +232,15 @@ def _business_case(pdf: PdfDocument) -> None:
     pdf.paragraph(t("business.iceberg_intro", lang), size=9.5)
     pdf.chart(chart_png(case.iceberg_chart.chart, lang), case.iceberg_chart.caption,
               max_height=78)
-    pdf.table_of([figure, value, how], [list(row) for row in case.iceberg], (62, 26, 86),
+    pdf.table_of([figure, value, how], [list(row) for row in case.iceberg], (50, 48, 76),
                  ("LEFT", "RIGHT", "LEFT"))
     pdf.add_page()
     pdf.subheading(t("business.assumptions", lang))
     pdf.table_of([t("business.col_assumption", lang), value, source],
-                 [list(row) for row in case.assumptions], (112, 18, 44),
+                 [list(row) for row in case.assumptions], (98, 32, 44),
                  ("LEFT", "RIGHT", "LEFT"))
+    for caveat in case.caveats:
+        pdf.paragraph(caveat, size=9, style="I", colour=MUTED)
 
 
 def _kpi_definitions(pdf: PdfDocument) -> None:

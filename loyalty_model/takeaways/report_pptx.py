@@ -15,7 +15,13 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches
 
-from loyalty_model.assessment.reading import brief_reading, priority_reason, summary
+from loyalty_model.assessment.reading import (
+    brief_reading,
+    next_question,
+    priority_reason,
+    status_key,
+    summary,
+)
 from loyalty_model.i18n import fmt_date, fmt_number, t
 from loyalty_model.takeaways.chart_images import chart_png
 from loyalty_model.takeaways.pptx_deck import (
@@ -106,7 +112,8 @@ def _summary_slide(deck: Deck) -> None:
                        t("export.status", lang), t("export.priority", lang)],
                [[model.layer(r.layer).name(lang), score_text(r.self_score, lang),
                  score_text(r.kpi_score, lang), gap_text(r.gap, lang),
-                 t(f"status.{r.status}", lang), str(rank[r.layer])] for r in assessment.layers],
+                 t(f"status.{status_key(assessment, r.layer)}", lang), str(rank[r.layer])]
+                for r in assessment.layers],
                CONTENT_TOP + Inches(1.3), [3.2, 1.9, 1.9, 1.5, 2.5, 1.1], size=16,
                numeric=(1, 2, 3, 5))
 
@@ -126,12 +133,14 @@ def _layer_slide(deck: Deck, layer_id: str) -> None:
         (t("report.layer_priority", lang, rank=rank, total=len(model.layers),
            reason=priority_reason(result, model, assessment, lang)), 13, {"muted": 1}),
     ])
-    deck.text(slide, MARGIN + half + Inches(0.4), CONTENT_TOP, half, Inches(2.9), [
+    question = next_question(assessment, layer_id, model, lang)  # this team's question first
+    deck.text(slide, MARGIN + half + Inches(0.4), CONTENT_TOP, half, Inches(3.2), [
         (t("deck.layer_questions", lang), 16, {"bold": 1}),
-        *[(c(lang), 14, {"bullet": 1}) for c in layer.coaching],
+        *([(question, 13, {"accent": 1, "space": 4})] if question else []),
+        *[(c(lang), 12, {"bullet": 1, "space": 3}) for c in layer.coaching],
     ])
     chart = layer_spread_chart(data, layer_id)
-    top = CONTENT_TOP + Inches(3.0)
+    top = CONTENT_TOP + Inches(3.3)  # below the questions: the team's own plus the coaching
     if chart is None:
         deck.text(slide, MARGIN, top, SLIDE_W - 2 * MARGIN, Inches(0.5),
                   [(t("deck.no_ratings_layer", lang), 14, {"muted": 1})])
@@ -199,7 +208,10 @@ def _business_slides(deck: Deck) -> None:
                      case.retention_chart.caption)
     slide = deck.slide(t("business.retention_heading", lang))
     deck.table(slide, [figure, value, how], [list(row) for row in case.figures], CONTENT_TOP,
-               [4.6, 1.6, 5.9], size=12, numeric=(1,))
+               [3.6, 1.9, 6.6], size=11, numeric=(1,))
+    if case.caveats:  # the 68 %'s sources, on the slide that uses it
+        deck.text(slide, MARGIN, CONTENT_BOTTOM - Inches(0.7), width, Inches(0.7),
+                  [(caveat, 10, {"muted": 1, "italic": 1}) for caveat in case.caveats])
 
     slide = deck.slide(t("business.iceberg_heading", lang))
     half = (width - Inches(0.4)) // 2
@@ -213,12 +225,15 @@ def _business_slides(deck: Deck) -> None:
     deck.text(slide, right, CONTENT_TOP, half, Inches(1.2),
               [(t("business.iceberg_intro", lang), 14, {})])
     deck.table(slide, [figure, value, how], [list(row) for row in case.iceberg],
-               CONTENT_TOP + Inches(1.5), [2.3, 1.0, 2.5], size=12, numeric=(1,), left=right)
+               CONTENT_TOP + Inches(1.5), [1.8, 1.6, 2.4], size=11, numeric=(1,), left=right)
 
     slide = deck.slide(t("business.assumptions", lang))
     deck.table(slide, [t("business.col_assumption", lang), value, source],
-               [list(row) for row in case.assumptions], CONTENT_TOP, [7.0, 1.2, 3.9], size=12,
+               [list(row) for row in case.assumptions], CONTENT_TOP, [6.6, 2.0, 3.5], size=11,
                numeric=(1,))
+    if case.caveats:  # "see the note" in the 68 %'s label points here
+        deck.text(slide, MARGIN, CONTENT_BOTTOM - Inches(0.7), width, Inches(0.7),
+                  [(caveat, 10, {"muted": 1, "italic": 1}) for caveat in case.caveats])
 
 
 def _appendix(deck: Deck) -> None:

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from loyalty_model.assessment.scoring import Assessment, StatementResult, assess
-from loyalty_model.i18n import fmt_date
+from loyalty_model.i18n import fmt_date, fmt_number, t
 from loyalty_model.model import Model, ScoringSettings
 from loyalty_model.workshop import storage
 
@@ -27,14 +27,14 @@ class LayerLive:
     layer: str
     finished: int  # participants who answered every statement of the layer ("don't know" counts)
     self_score: float | None  # 0-100, mean of all ratings
-    spread: float | None  # std-dev of the participants' layer scores, 0-100
+    disagreement: float | None  # see layer_disagreement: std-dev on the 1-5 rating scale
     rated_by: int  # participants with at least one rating (not "don't know") in the layer
 
 
 @dataclass(frozen=True)
 class LiveView:
     joined: int
-    names: tuple[str, ...]  # as the participants typed them: render as text, never as HTML
+    people: tuple[str | None, ...]  # names as typed (None = anonymous), in joining order
     answers: int
     finished_all: int
     layers: tuple[LayerLive, ...]
@@ -42,6 +42,47 @@ class LiveView:
 
     def top_discussion_points(self, limit: int = 3) -> list[StatementResult]:
         return self.assessment.discussion_points()[:limit]
+
+    def labels(self, lang: str = "en") -> list[str]:
+        """Who is in the room, as participant_labels shows them: render as text, never HTML."""
+        return participant_labels(self.people, lang)
+
+
+def participant_labels(names: Sequence[str | None], lang: str = "en") -> list[str]:
+    """How people are shown: their name, or "Participant 3" by their place in the joining order.
+
+    Never a database id ("#13" told the room nothing and leaked how busy the server is). Two
+    people with the same name stay two people: "Anna", "Anna (4)".
+    """
+    counts: dict[str, int] = {}
+    for name in names:
+        if name:
+            counts[name] = counts.get(name, 0) + 1
+    labels = []
+    for number, name in enumerate(names, start=1):
+        if not name:
+            labels.append(t("live.participant_n", lang, n=number))
+        else:
+            labels.append(name if counts[name] == 1 else f"{name} ({number})")
+    return labels
+
+
+def layer_disagreement(assessment: Assessment, layer_id: str) -> float | None:
+    """How much the room disagrees on a layer, on the same scale as a statement's spread.
+
+    The mean of its statements' standard deviations (ratings 1-5, "don't know" left out) over
+    the statements at least two people rated; None until then. One scale everywhere: 0 = all
+    gave the same answer, 1.0 or more = a discussion point (ScoringSettings.discussion_spread),
+    2 = the room is split between 1 and 5.
+    """
+    spreads = [s.spread for s in assessment.statements
+               if s.layer == layer_id and s.spread is not None and s.n >= 2]
+    return sum(spreads) / len(spreads) if spreads else None
+
+
+def fmt_disagreement(value: float | None, lang: str = "en") -> str:
+    """A disagreement (std-dev on the 1-5 scale) as every screen shows it: "1.4", "1,4", "–"."""
+    return fmt_number(value, lang, 1)
 
 
 def finished_per_layer(answered: pd.DataFrame, model: Model) -> dict[str, int]:
@@ -74,11 +115,12 @@ def live_view(engine: Engine, workshop_id: int, model: Model,
     per_person = answered.groupby("participant_id")["statement_id"].nunique()
     layers = tuple(
         LayerLive(layer=r.layer, finished=finished[r.layer], self_score=r.self_score,
-                  spread=r.spread, rated_by=r.n_participants)
+                  disagreement=layer_disagreement(assessment, r.layer),
+                  rated_by=r.n_participants)
         for r in assessment.layers
     )
     return LiveView(
-        joined=len(people), names=tuple(p.label() for p in people), answers=len(answered),
+        joined=len(people), people=tuple(p.name for p in people), answers=len(answered),
         finished_all=int((per_person >= total).sum()), layers=layers, assessment=assessment,
     )
 

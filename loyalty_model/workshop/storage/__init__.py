@@ -15,6 +15,10 @@ from .kpi_sets import (
     save_kpis,
     save_targets,
     targets,
+    write_actions,
+    write_evidence,
+    write_kpis,
+    write_targets,
 )
 from .mappings import load_mapping, save_mapping
 from .rating import count_ratings, participant_answers, progress, ratings_frame, save_rating
@@ -46,6 +50,8 @@ from .workshop import (
     create_follow_up,
     create_workshop,
     get_workshop,
+    insert_participant,
+    insert_workshop,
     is_facilitator,
     join_workshop,
     link_to_earlier,
@@ -67,14 +73,16 @@ __all__ = [
     "DEFAULT_SQLITE_PATH", "FairLock", "database_url", "url_from_settings", "writing",
     # workshops, codes, keys and participants (workshop)
     "CODE_ALPHABET", "CODE_LENGTH", "JoiningClosed", "Participant", "Workshop", "_hash_key",
-    "add_participant", "create_follow_up", "create_workshop", "get_workshop", "is_facilitator",
+    "add_participant", "create_follow_up", "create_workshop", "get_workshop",
+    "insert_participant", "insert_workshop", "is_facilitator",
     "join_workshop", "link_to_earlier", "list_participants", "new_code", "participant_by_token",
     "series_workshops", "set_joining_open", "set_revealed", "workshop_by_code",
     # answers (rating)
     "count_ratings", "participant_answers", "progress", "ratings_frame", "save_rating",
     # KPI sets, action plans and evidence (kpi_sets)
     "ACTION_COLUMNS", "actions_frame", "kpis_frame", "load_evidence", "save_actions",
-    "save_evidence", "save_kpis", "save_targets", "targets",
+    "save_evidence", "save_kpis", "save_targets", "targets", "write_actions", "write_evidence",
+    "write_kpis", "write_targets",
     # remembered column mappings (mappings)
     "load_mapping", "save_mapping",
 ]

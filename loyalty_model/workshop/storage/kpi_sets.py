@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select
 
 from .database import _upsert, writing
 from .schema import actions, evidence, kpi_targets, kpi_values
@@ -13,16 +13,21 @@ from .schema import actions, evidence, kpi_targets, kpi_values
 
 def save_kpis(engine: Engine, workshop_id: int, frame: pd.DataFrame) -> None:
     """Replace the workshop's KPI set with `frame` (kpi, value, period, target) in one step."""
+    with writing(engine) as conn:
+        write_kpis(conn, workshop_id, frame)
+
+
+def write_kpis(conn: Connection, workshop_id: int, frame: pd.DataFrame) -> None:
+    """`save_kpis` inside the caller's transaction (an import writes everything at once)."""
     rows = [
         {"workshop_id": workshop_id, "kpi": str(r.kpi), "period": str(r.period),
          "value": float(r.value),
          "target": None if pd.isna(getattr(r, "target", None)) else float(r.target)}
         for r in frame.itertuples(index=False)
     ]
-    with writing(engine) as conn:
-        conn.execute(delete(kpi_values).where(kpi_values.c.workshop_id == workshop_id))
-        if rows:
-            conn.execute(insert(kpi_values), rows)
+    conn.execute(delete(kpi_values).where(kpi_values.c.workshop_id == workshop_id))
+    if rows:
+        conn.execute(insert(kpi_values), rows)
 
 
 def kpis_frame(engine: Engine, workshop_id: int) -> pd.DataFrame:
@@ -37,12 +42,16 @@ def kpis_frame(engine: Engine, workshop_id: int) -> pd.DataFrame:
 
 def save_targets(engine: Engine, workshop_id: int, targets: dict[str, float]) -> None:
     """Replace the team's KPI targets; a KPI left out falls back to its file or starting target."""
+    with writing(engine) as conn:
+        write_targets(conn, workshop_id, targets)
+
+
+def write_targets(conn: Connection, workshop_id: int, targets: dict[str, float]) -> None:
     rows = [{"workshop_id": workshop_id, "kpi": str(kpi), "target": float(target)}
             for kpi, target in targets.items() if target is not None and not pd.isna(target)]
-    with writing(engine) as conn:
-        conn.execute(delete(kpi_targets).where(kpi_targets.c.workshop_id == workshop_id))
-        if rows:
-            conn.execute(insert(kpi_targets), rows)
+    conn.execute(delete(kpi_targets).where(kpi_targets.c.workshop_id == workshop_id))
+    if rows:
+        conn.execute(insert(kpi_targets), rows)
 
 
 def targets(engine: Engine, workshop_id: int) -> dict[str, float]:
@@ -58,6 +67,11 @@ ACTION_COLUMNS = ["action", "layer", "owner", "due_date"]
 
 def save_actions(engine: Engine, workshop_id: int, frame: pd.DataFrame) -> None:
     """Replace the action plan; rows without action text are dropped (an empty editor row)."""
+    with writing(engine) as conn:
+        write_actions(conn, workshop_id, frame)
+
+
+def write_actions(conn: Connection, workshop_id: int, frame: pd.DataFrame) -> None:
     rows = []
     for position, r in enumerate(frame.to_dict("records")):
         text = str(r.get("action") or "").strip()
@@ -73,10 +87,9 @@ def save_actions(engine: Engine, workshop_id: int, frame: pd.DataFrame) -> None:
                       if r.get("owner") and not pd.isna(r.get("owner")) else None),
             "due_date": due_text,
         })
-    with writing(engine) as conn:
-        conn.execute(delete(actions).where(actions.c.workshop_id == workshop_id))
-        if rows:
-            conn.execute(insert(actions), rows)
+    conn.execute(delete(actions).where(actions.c.workshop_id == workshop_id))
+    if rows:
+        conn.execute(insert(actions), rows)
 
 
 def actions_frame(engine: Engine, workshop_id: int) -> pd.DataFrame:
@@ -90,12 +103,16 @@ def actions_frame(engine: Engine, workshop_id: int) -> pd.DataFrame:
 
 def save_evidence(engine: Engine, workshop_id: int, name: str, payload: dict) -> None:
     """Keep a computed result (e.g. name="loyalty_matrix") with the workshop, replacing any."""
-    stmt = _upsert(engine, evidence).values(workshop_id=workshop_id, name=name,
-                                            payload=json.dumps(payload, ensure_ascii=False))
+    with writing(engine) as conn:
+        write_evidence(conn, workshop_id, name, payload)
+
+
+def write_evidence(conn: Connection, workshop_id: int, name: str, payload: dict) -> None:
+    stmt = _upsert(conn.engine, evidence).values(workshop_id=workshop_id, name=name,
+                                                 payload=json.dumps(payload, ensure_ascii=False))
     stmt = stmt.on_conflict_do_update(index_elements=["workshop_id", "name"],
                                       set_={"payload": stmt.excluded.payload})
-    with writing(engine) as conn:
-        conn.execute(stmt)
+    conn.execute(stmt)
 
 
 def load_evidence(engine: Engine, workshop_id: int, name: str) -> dict | None:

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from .database import writing
 from .schema import _now, participants, workshops
@@ -74,24 +74,35 @@ def create_workshop(engine: Engine, name: str, team: str, language: str = "en",
     :param series: the series of an earlier workshop of the same team (see `create_follow_up`);
         by default the workshop starts a series of its own.
     """
+    with writing(engine) as conn:
+        workshop_id, key = insert_workshop(conn, name, team, language, is_sample=is_sample,
+                                           created_at=created_at, series=series)
+    return get_workshop(engine, workshop_id), key
+
+
+def insert_workshop(conn: Connection, name: str, team: str, language: str = "en", *,
+                    is_sample: bool = False, created_at: datetime | None = None,
+                    series: str | None = None) -> tuple[int, str]:
+    """Insert a workshop inside the caller's transaction; returns its id and facilitator key.
+
+    Taking the connection lets an import write the workshop and everything in it as one
+    transaction: all or nothing.
+    """
     key = secrets.token_urlsafe(18)
     name, team = name.strip()[:200], team.strip()[:200]
     if not name or not team:
         raise ValueError("a workshop needs a name and a team")
     for _ in range(10):
         code = new_code()
-        with writing(engine) as conn:
-            exists = conn.execute(select(workshops.c.id).where(workshops.c.code == code)).first()
-            if exists:
-                continue
-            result = conn.execute(insert(workshops).values(
-                code=code, facilitator_key_hash=_hash_key(key), name=name, team=team,
-                language=language if language in ("en", "da") else "en",
-                created_at=created_at or _now(), revealed=False, is_sample=is_sample,
-                series=series or code, joining_open=True,
-            ))
-            workshop_id = result.inserted_primary_key[0]
-        return get_workshop(engine, workshop_id), key
+        if conn.execute(select(workshops.c.id).where(workshops.c.code == code)).first():
+            continue
+        result = conn.execute(insert(workshops).values(
+            code=code, facilitator_key_hash=_hash_key(key), name=name, team=team,
+            language=language if language in ("en", "da") else "en",
+            created_at=created_at or _now(), revealed=False, is_sample=is_sample,
+            series=series or code, joining_open=True,
+        ))
+        return result.inserted_primary_key[0], key
     raise RuntimeError("could not find a free workshop code")
 
 
@@ -183,8 +194,6 @@ def join_workshop(engine: Engine, workshop_id: int, name: str | None = None) -> 
 
 def _add_participant(engine: Engine, workshop_id: int, name: str | None,
                      only_if_open: bool) -> Participant:
-    token = secrets.token_urlsafe(18)
-    clean = (name or "").strip()[:120] or None
     with writing(engine) as conn:
         if only_if_open:
             # FOR UPDATE (PostgreSQL; SQLite already holds its write lock): closing waits for us.
@@ -193,10 +202,17 @@ def _add_participant(engine: Engine, workshop_id: int, name: str | None,
                                    .with_for_update()).scalar_one()
             if not is_open:
                 raise JoiningClosed(workshop_id)
-        result = conn.execute(insert(participants).values(
-            workshop_id=workshop_id, token=token, name=clean, created_at=_now()))
-        participant_id = result.inserted_primary_key[0]
-    return Participant(id=participant_id, workshop_id=workshop_id, token=token, name=clean)
+        return insert_participant(conn, workshop_id, name)
+
+
+def insert_participant(conn: Connection, workshop_id: int, name: str | None) -> Participant:
+    """Insert a participant inside the caller's transaction (see `insert_workshop`)."""
+    token = secrets.token_urlsafe(18)
+    clean = (name or "").strip()[:120] or None
+    result = conn.execute(insert(participants).values(
+        workshop_id=workshop_id, token=token, name=clean, created_at=_now()))
+    return Participant(id=result.inserted_primary_key[0], workshop_id=workshop_id, token=token,
+                       name=clean)
 
 
 def participant_by_token(engine: Engine, workshop_id: int, token: str | None
