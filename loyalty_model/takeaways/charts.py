@@ -150,7 +150,7 @@ def spread_chart(assessment: Assessment, model: Model, lang: str = "en",
     point = base.mark_point(filled=True, size=70).encode(
         x="mean:Q", color=colour,
         tooltip=["full_text:N", alt.Tooltip("mean:Q", format=".1f"),
-                 alt.Tooltip("spread:Q", format=".2f")])
+                 alt.Tooltip("spread:Q", format=".1f", title=t("chart.disagreement", lang))])
     return alt.layer(rule, point, title=t("chart.spread", lang)).properties(
         width=WIDTH - 160, height=alt.Step(12 + 14 * lines))
 
