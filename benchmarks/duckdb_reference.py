@@ -1,15 +1,25 @@
-"""An independent DuckDB SQL implementation of every raw KPI, to check and to time ours against.
+"""An independent DuckDB SQL implementation of every raw KPI and the loyalty matrix.
 
 It reads the English-dialect CSVs written by `benchmarks.generate.write` and shares no code with
-`loyalty_model`: if both agree to 1e-9, the definitions in `raw_kpis.py` are implemented as the
-SQL below states them. The touchpoint synonyms are data (data/synonyms.toml), read here on their
-own and normalised in SQL, so the Python normalisation is checked too.
+`loyalty_model`: if both agree to 1e-9, the definitions in `raw_kpis.py` and the matrix rules in
+`intake/matrix.py` are implemented as the SQL below states them. The touchpoint synonyms are data
+(data/synonyms.toml), read here on their own and normalised in SQL, so the Python normalisation
+is checked too.
+
+Run as a program it is the benchmark's opponent: the same job as the `kpis` command (every KPI,
+the loyalty matrix, the touchpoint layers, printed as JSON), as a whole process:
+
+    python -m benchmarks.duckdb_reference --surveys s.csv --orders o.csv --tickets t.csv \
+        --customers c.csv
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -122,10 +132,46 @@ SQL: dict[str, str] = {
 }
 
 
+MATRIX_SQL = """
+    WITH attitude AS (  -- each respondent's latest answer; the later row wins a tie
+        SELECT customer_id, arg_max(score, {{'at': responded_at, 'row': rowid}}) AS score
+        FROM surveys WHERE customer_id IS NOT NULL AND score IS NOT NULL
+        GROUP BY customer_id
+    ), behaviour AS (
+        SELECT customer_id,
+               NOT coalesce(churned, false)
+               AND (coalesce(repeat_buyer, false) OR coalesce(NOT churned, false)) AS loyal
+        FROM {behaviour}
+    ), placed AS (
+        SELECT score >= 9 AS promoter, loyal FROM attitude JOIN behaviour USING (customer_id)
+    )
+    SELECT count(*) FILTER (WHERE promoter AND loyal) AS true_loyalty,
+           count(*) FILTER (WHERE promoter AND NOT loyal) AS latent,
+           count(*) FILTER (WHERE NOT promoter AND loyal) AS spurious,
+           count(*) FILTER (WHERE NOT promoter AND NOT loyal) AS "none",
+           count(*) AS joined,
+           (SELECT count(*) FROM attitude) AS respondents
+    FROM placed
+"""
+_REPEAT = """(SELECT customer_id, count(*) >= 2 AS repeat_buyer FROM orders
+              WHERE customer_id IS NOT NULL GROUP BY customer_id)"""
+_STATUS = """(SELECT customer_id, arg_max_null(is_churned, rowid) AS churned FROM customers
+              WHERE customer_id IS NOT NULL GROUP BY customer_id)"""
+QUADRANTS = ("true_loyalty", "latent", "spurious", "none")
+
+
 def reference_kpis(paths: dict[str, Path]) -> dict[str, float | None]:
     """Read each CSV with DuckDB's own reader and compute every KPI in SQL."""
-    con = duckdb.connect()
-    result: dict[str, float | None] = {}
+    return reference(paths)["kpis"]
+
+
+def reference(paths: dict[str, Path], threads: int | None = None) -> dict[str, Any]:
+    """{"kpis": {name: value}, "matrix": {...} or None, "touchpoint_layers": {value: layer}}.
+
+    The matrix has the shape of `loyalty_matrix`: counts, shares, joined, respondents, behaviour.
+    """
+    con = duckdb.connect(config={"threads": threads} if threads else {})
+    kpis: dict[str, float | None] = {}
     try:
         _touchpoint_synonyms(con)
         for kind, path in paths.items():
@@ -137,12 +183,42 @@ def reference_kpis(paths: dict[str, Path]) -> dict[str, float | None]:
             cursor = con.execute(SQL[kind])
             names = [d[0] for d in cursor.description]
             row = cursor.fetchone()
-            result.update(
+            kpis.update(
                 {n: (None if v is None else float(v)) for n, v in zip(names, row, strict=True)}
             )
+        matrix = _matrix(con, set(paths))
+        layers = dict(con.execute(TOUCHPOINT_LAYERS_SQL).fetchall()) if "surveys" in paths else {}
     finally:
         con.close()
-    return result
+    return {"kpis": kpis, "matrix": matrix, "touchpoint_layers": layers}
+
+
+TOUCHPOINT_LAYERS_SQL = """
+    SELECT v.touchpoint, t.layer
+    FROM (SELECT DISTINCT touchpoint FROM surveys WHERE touchpoint IS NOT NULL) v
+    LEFT JOIN (SELECT DISTINCT norm(synonym) AS value, layer FROM touchpoint_synonyms) t
+      ON norm(v.touchpoint) = t.value
+"""
+
+
+def _matrix(con: duckdb.DuckDBPyConnection, kinds: set[str]) -> dict[str, Any] | None:
+    """The loyalty matrix by the rules of intake/matrix.py, or None when nobody joins."""
+    if "surveys" not in kinds or not kinds & {"orders", "customers"}:
+        return None
+    if {"orders", "customers"} <= kinds:
+        behaviour = f"{_REPEAT} FULL OUTER JOIN {_STATUS} USING (customer_id)"
+        source = "orders+customers"
+    elif "orders" in kinds:
+        behaviour, source = f"(SELECT *, NULL::BOOLEAN AS churned FROM {_REPEAT})", "orders"
+    else:
+        behaviour, source = f"(SELECT *, NULL::BOOLEAN AS repeat_buyer FROM {_STATUS})", "customers"
+    row = con.execute(MATRIX_SQL.format(behaviour=behaviour)).fetchone()
+    counts = dict(zip(QUADRANTS, (int(v) for v in row[:4]), strict=True))
+    joined, respondents = int(row[4]), int(row[5])
+    if not joined:
+        return None
+    return {"counts": counts, "shares": {q: counts[q] / joined for q in QUADRANTS},
+            "joined": joined, "respondents": respondents, "behaviour": source}
 
 
 def _touchpoint_synonyms(con: duckdb.DuckDBPyConnection) -> None:
@@ -152,3 +228,25 @@ def _touchpoint_synonyms(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TEMP TABLE touchpoint_synonyms (synonym VARCHAR, layer VARCHAR)")
     con.executemany("INSERT INTO touchpoint_synonyms VALUES (?, ?)",
                     [(name, layer) for layer, names in raw.items() for name in [layer, *names]])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The `kpis` command's job in SQL: every KPI, the matrix's shares, the touchpoint layers."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    for kind in TYPES:
+        parser.add_argument(f"--{kind}", type=Path)
+    parser.add_argument("--threads", type=int, help="DuckDB threads (default: every core)")
+    args = parser.parse_args(argv)
+    paths = {kind: getattr(args, kind) for kind in TYPES if getattr(args, kind) is not None}
+    found = reference(paths, args.threads)
+    result: dict[str, Any] = dict(found["kpis"])
+    if found["matrix"] is not None:
+        result["loyalty_matrix"] = found["matrix"]["shares"]
+    if found["touchpoint_layers"]:
+        result["touchpoint_layers"] = found["touchpoint_layers"]
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -233,3 +233,39 @@ def _format_numbers(series: pd.Series, danish: bool) -> pa.Array:
     text = series.map(lambda v: f"{v:,.0f}" if whole else f"{v:,.2f}", na_action="ignore")
     swapped = text.str.replace(",", "_").str.replace(".", ",").str.replace("_", ".")
     return pa.array(swapped, type=pa.string(), from_pandas=True)
+
+
+def write_large(directory: Path, n_rows: int, n_customers: int, seed: int = 7,
+                chunk_rows: int = 1_000_000, *, dialect: str = "en", encoding: str = "utf-8",
+                kinds: tuple[str, ...] = KINDS) -> dict[str, Path]:
+    """`write` for files larger than memory: the rows generated and appended a chunk at a time.
+
+    Each chunk draws from its own seed over the same customer ids, so the files look like one
+    long export (regulars recur across chunks); the customers file is written once.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = {kind: directory / f"{kind}.csv" for kind in kinds}
+    for path in paths.values():
+        path.unlink(missing_ok=True)
+    done, part = 0, 0
+    while done < n_rows:
+        rows = min(chunk_rows, n_rows - done)
+        frames = generate(rows, n_customers, seed + part)
+        for kind in [kind for kind in ("surveys", "orders", "tickets") if kind in kinds]:
+            frame = frames[kind]
+            if "order_id" in frame or "ticket_id" in frame:  # ids stay unique across chunks
+                column = "order_id" if "order_id" in frame else "ticket_id"
+                prefix = column[0].upper()
+                frame[column] = np.char.add(
+                    prefix, np.arange(done + 1, done + rows + 1).astype(str)).astype(object)
+            data = to_csv_bytes(frame, kind, dialect=dialect, encoding=encoding)
+            if part:  # the header once; a BOM once
+                data = data[data.index(b"\n") + 1:]
+            with paths[kind].open("ab") as handle:
+                handle.write(data)
+        if part == 0 and "customers" in kinds:
+            paths["customers"].write_bytes(
+                to_csv_bytes(frames["customers"], "customers", dialect=dialect, encoding=encoding))
+        done += rows
+        part += 1
+    return paths

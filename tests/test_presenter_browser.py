@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import AppServer, assert_no_exception
@@ -43,6 +45,7 @@ def test_every_slide_fits_the_projector(app_server: AppServer, browser, lang: st
     page.set_default_timeout(TIMEOUT)
     page.goto(app_server.url + f"/?lang={lang}")
     page.locator(".st-key-start_sample button").click()
+    page.wait_for_url(re.compile(r"[?&]w=[A-Z0-9]+"))
     wait_idle(page)
     page.goto(page.url.split("?")[0].rsplit("/", 1)[0] + "/present?"
               + page.url.split("?")[1])

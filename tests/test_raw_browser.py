@@ -70,3 +70,55 @@ def test_upload_exports_confirm_mapping_and_see_matrix(app_server: AppServer, br
                                           "[data-testid='stVegaLiteChart'] canvas").first.wait_for()
     assert_no_exception(page)
     page.close()
+
+
+def test_large_uploads_stream_and_match_the_command_line(tmp_path, browser  # noqa: ANN001
+                                                         ) -> None:
+    """Uploads above the streaming line are read in batches: same KPIs as the CLI gives."""
+    import json
+    import subprocess
+    import sys
+
+    from benchmarks.generate import generate, write
+    from tests.conftest import ROOT
+
+    paths = write(generate(6_000, 900, 31), tmp_path / "exports")  # ~0.5 MB each: streamed
+    cli = subprocess.run([sys.executable, "-m", "loyalty_model", "kpis", "--json",
+                          *[a for kind, path in paths.items() for a in (f"--{kind}", str(path))]],
+                         capture_output=True, text=True, cwd=ROOT, check=True)
+    expected = json.loads(cli.stdout)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SKAB_STREAM_UPLOADS_MB", "0")
+        server = AppServer(tmp_path / "app.db", tmp_path / "streamlit.log").start()
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(TIMEOUT)
+        page.goto(server.url)
+        page.get_by_role("button", name="Start with the sample company").click()
+        page.get_by_role("heading", name="Rate the layers").wait_for()
+        wait_idle(page)
+        page.get_by_role("link", name="KPIs").first.click()
+        page.get_by_role("heading", name="KPIs: what the numbers say").wait_for()
+        page.get_by_role("tab", name="From your exports").click()
+        page.get_by_text("Up to 1 GB per file").first.wait_for()
+        page.locator("input[type='file'][multiple]").set_input_files(
+            [str(path) for path in paths.values()])
+        expect(page.get_by_role("combobox", name="What is in this file?")).to_have_count(4)
+        wait_idle(page)
+        page.get_by_role("button", name="Compute the KPIs").click()
+        page.get_by_text("the loyalty matrix is on the results page").wait_for()
+        assert_no_exception(page)
+        page.get_by_role("button", name=re.compile(r"Save \d+ KPI values")).click()
+        page.get_by_text("KPI rows loaded and saved").wait_for()
+        wait_idle(page)
+        page.close()
+    finally:
+        server.stop()
+    engine = storage.make_engine(f"sqlite:///{server.db_path}")
+    with engine.connect() as conn:
+        matrix = json.loads(conn.execute(storage.evidence.select()).one().payload)
+        saved = conn.execute(storage.kpi_values.select()).all()
+    assert matrix["shares"] == pytest.approx(expected["loyalty_matrix"], rel=1e-12)
+    for kpi in ("arpc_annual", "repeat_purchase_rate", "churn_rate_orders", "arpc_monthly"):
+        values = [row.value for row in saved if row.kpi == kpi]  # beside the sample's own
+        assert pytest.approx(expected[kpi], rel=1e-12) in values, (kpi, values)

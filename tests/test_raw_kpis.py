@@ -10,8 +10,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from benchmarks.duckdb_reference import reference_kpis
+from benchmarks.duckdb_reference import reference
 from benchmarks.generate import generate, to_csv_bytes, write
+from loyalty_model.intake.matrix import loyalty_matrix
 from loyalty_model.intake.raw_intake import kpi_rows
 from loyalty_model.intake.raw_kpis import (
     KPI_NAMES,
@@ -342,12 +343,29 @@ def _assert_close(ours: dict, reference: dict, rel: float = 1e-9) -> None:
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_kpis_equal_duckdb_sql_reference(seed: int, tmp_path: Path) -> None:
+def test_kpis_and_matrix_equal_duckdb_sql_reference(seed: int, tmp_path: Path) -> None:
     frames = generate(20_000, 4_000, seed)
     paths = write(frames, tmp_path)
-    ours = compute_kpis(_load_all({kind: path.read_bytes() for kind, path in paths.items()}))
-    _assert_close(ours, reference_kpis(paths))
+    loaded = _load_all({kind: path.read_bytes() for kind, path in paths.items()})
+    ours = compute_kpis(loaded)
+    expected = reference(paths)
+    _assert_close(ours, expected["kpis"])
     assert all(value is not None for value in ours.values())
+    matrix = loyalty_matrix(loaded)
+    assert {key: matrix[key] for key in ("counts", "joined", "respondents", "behaviour")} == {
+        key: expected["matrix"][key] for key in ("counts", "joined", "respondents", "behaviour")}
+    _assert_close(matrix["shares"], expected["matrix"]["shares"])
+
+
+def test_matrix_equals_duckdb_with_one_kind_of_behaviour(tmp_path: Path) -> None:
+    frames = generate(5_000, 900, 9)
+    for behaviour in ("orders", "customers"):
+        paths = write({kind: frames[kind] for kind in ("surveys", behaviour)}, tmp_path / behaviour)
+        loaded = _load_all({kind: path.read_bytes() for kind, path in paths.items()})
+        ours, expected = loyalty_matrix(loaded), reference(paths)["matrix"]
+        assert ours["behaviour"] == expected["behaviour"] == behaviour
+        assert (ours["counts"], ours["joined"]) == (expected["counts"], expected["joined"])
+        _assert_close(ours["shares"], expected["shares"])
 
 
 @pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig"])

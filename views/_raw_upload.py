@@ -2,20 +2,26 @@
 
 All computing is in loyalty_model.intake.raw_intake; this file only collects choices and renders.
 Parsed files are cached by content, so reruns (and the results page) never re-read them.
+
+Large uploads (up to `server.maxUploadSize`, .streamlit/config.toml) are never hashed, pickled
+into a cache or parsed whole: they are opened as a preview (enough to map the columns), kept
+for the session by upload id, and streamed in batches when the KPIs are computed, with a
+progress bar per file.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 
 import pandas as pd
 import streamlit as st
 
-from loyalty_model.i18n import fmt_kpi_value, t
+from loyalty_model.i18n import fmt_kpi_value, fmt_number, t
 from loyalty_model.intake.kpi_file import merge_kpis
 from loyalty_model.intake.mapping import mapping_signature
 from loyalty_model.intake.raw_intake import RawKpis, compute, kind_columns, propose
-from loyalty_model.intake.readers import read_table
+from loyalty_model.intake.readers import open_table, read_table
 from loyalty_model.intake.table import ReadError, Table
 from loyalty_model.workshop import storage
 from loyalty_model.workshop.sample import SAMPLE_DIR
@@ -25,11 +31,55 @@ from views._common import engine, model
 
 RAW_KINDS = ("surveys", "orders", "tickets", "customers")
 UNMAPPED = ""
+LARGE_BYTES = int(float(os.environ.get("SKAB_STREAM_UPLOADS_MB", "32")) * (1 << 20))
+"""Uploads above this are streamed (see the module docstring); smaller ones are cached whole.
+SKAB_STREAM_UPLOADS_MB moves the line (the browser test streams small files with it)."""
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _read(data: bytes, name: str) -> Table:
     return read_table(data, name)
+
+
+def _upload_limit_mb() -> int:
+    return int(st.get_option("server.maxUploadSize"))
+
+
+def _open_large(key: str, data: bytes, name: str) -> Table:
+    """A large upload opened once per session and upload; the Table reads `data` in place."""
+    opened: dict[str, Table] = st.session_state.setdefault("raw_large_tables", {})
+    if key not in opened:
+        opened[key] = open_table(data, name, max_bytes=_upload_limit_mb() << 20)
+    return opened[key]
+
+
+def _forget_large(keep: set[str]) -> None:
+    """Drop the session's large tables whose upload is gone (they hold its bytes)."""
+    opened: dict[str, Table] = st.session_state.get("raw_large_tables", {})
+    for key in [key for key in opened if key not in keep]:
+        del opened[key]
+
+
+def _size_text(megabytes: float, lang: str) -> str:
+    if megabytes >= 1024:
+        return f"{fmt_number(megabytes / 1024, lang, 1).rstrip('0').rstrip(',.')} GB"
+    return f"{fmt_number(megabytes, lang)} MB"
+
+
+def _compute_with_progress(tables: dict[str, tuple[Table, dict[str, str]]],
+                           choices: tuple[tuple[str, str], ...], lang: str) -> RawKpis:
+    """Compute without caching (the result would be pickled whole), showing how far each
+    large file has been read."""
+    bar = st.progress(0.0)
+
+    def show(file: str, share: float) -> None:
+        bar.progress(min(share, 1.0),
+                     text=t("uploads.reading", lang, file=file, percent=int(share * 100)))
+
+    try:
+        return compute(tables, touchpoint_layers=dict(choices), progress=show)
+    finally:
+        bar.empty()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -90,23 +140,28 @@ def _show_result(result: RawKpis, lang: str, currency: str) -> None:
 def render(workshop: storage.Workshop, current: pd.DataFrame, lang: str) -> None:
     st.caption(t("raw.intro", lang))
     round_ = st.session_state.get("raw_upload_round", 0)
+    limit = _size_text(_upload_limit_mb(), lang)
     uploads = st.file_uploader(t("raw.upload", lang), type=["csv", "xlsx", "txt"],
                                accept_multiple_files=True, key=f"raw_upload_{round_}")
-    files = [(upload.name, upload.getvalue()) for upload in uploads or []]
+    st.caption(t("uploads.limit", lang, size=limit))
+    # (name, bytes, key): small files are keyed by content, large ones by their upload id
+    files = [(upload.name, upload.getvalue(),
+              upload.file_id if upload.size > LARGE_BYTES else None) for upload in uploads or []]
+    _forget_large({key for _, _, key in files if key})
     if not files:
         if st.button(t("raw.use_sample", lang), key="raw_use_sample"):
             st.session_state["raw_sample"] = True
         if not st.session_state.get("raw_sample"):
             return
-        files = [(path.name, path.read_bytes())
+        files = [(path.name, path.read_bytes(), None)
                  for path in sorted((SAMPLE_DIR / "exports").iterdir())]
         st.caption(t("raw.using_sample", lang))
     confirmed: dict[str, tuple[Table, dict[str, str]]] = {}
     keys = []
-    for index, (name, data) in enumerate(files):
+    for index, (name, data, large) in enumerate(files):
         with st.expander(name, expanded=True):
             try:
-                table = _read(data, name)
+                table = _open_large(large, data, name) if large else _read(data, name)
             except ReadError as error:
                 st.error(t("kpis.unreadable", lang, message=error.localized(lang).rstrip(".")))
                 continue
@@ -115,7 +170,8 @@ def render(workshop: storage.Workshop, current: pd.DataFrame, lang: str) -> None
             st.error(t("raw.same_kind_twice", lang, kind=t(f"raw.kind_{kind}", lang)))
             return
         confirmed[kind] = (table, mapping)
-        keys.append((kind, hashlib.sha256(data).hexdigest(), tuple(sorted(mapping.items()))))
+        content = large or hashlib.sha256(data).hexdigest()
+        keys.append((kind, content, tuple(sorted(mapping.items()))))
     if not confirmed:
         return
     surveys = confirmed.get("surveys")
@@ -124,7 +180,10 @@ def render(workshop: storage.Workshop, current: pd.DataFrame, lang: str) -> None
     if st.button(t("raw.compute", lang), type="primary", key="raw_compute"):
         choices = tuple(sorted(touchpoints.remembered(survey_signature).items()))
         try:
-            result = _compute(tuple(keys), confirmed, choices)
+            if any(large for _, _, large in files):
+                result = _compute_with_progress(confirmed, choices, lang)
+            else:
+                result = _compute(tuple(keys), confirmed, choices)
         except ReadError as error:
             st.error(error.localized(lang))
             return

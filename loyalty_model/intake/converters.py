@@ -25,10 +25,14 @@ MAX_PROBLEMS_KEPT = 1000
 """Problems beyond this many are counted but not itemised; nobody reads the 1001st."""
 
 _SPACES = "\u00a0\u202f\u2009 '"
+_COMBINE_BYTES = 64 << 20
 _TRUE = ["true", "yes", "y", "ja", "j", "sand", "1", "1.0", "x", "sandt"]
 _FALSE = ["false", "no", "n", "nej", "falsk", "0", "0.0", "-"]
-_TRUE_SET = pa.array(sorted({v for w in _TRUE for v in (w, w.upper(), w.capitalize())}))
-_FALSE_SET = pa.array(sorted({v for w in _FALSE for v in (w, w.upper(), w.capitalize())}))
+TRUE_VALUES = sorted({v for w in _TRUE for v in (w, w.upper(), w.capitalize())})
+FALSE_VALUES = sorted({v for w in _FALSE for v in (w, w.upper(), w.capitalize())})
+"""The yes/no spellings as written (any case is accepted too, at a cost: see `to_bool`)."""
+_TRUE_SET = pa.array(TRUE_VALUES)
+_FALSE_SET = pa.array(FALSE_VALUES)
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,8 @@ def to_number(
         cleaned = pc.replace_substring(cleaned, "\u2212", "-")
         thousands, point = (".", ",") if decimal == "," else (",", ".")
         t, p = re.escape(thousands), re.escape(point)
-        grammar = rf"^[+-]?(\d+|\d{{1,3}}({t}\d{{3}})+)?({p}\d+)?([eE][+-]?\d+)?$"
+        # "5." is five, as the plain cast above reads it: a cell never depends on its neighbours.
+        grammar = rf"^[+-]?(\d+|\d{{1,3}}({t}\d{{3}})+)?({p}\d*)?([eE][+-]?\d+)?$"
         ok = pc.and_(
             pc.match_substring_regex(cleaned, grammar), pc.match_substring_regex(cleaned, r"\d")
         )
@@ -145,8 +150,68 @@ def to_bool(
 
 def to_text(series: pd.Series) -> pd.Series:
     """Trim identifiers and labels but keep them as strings, so "007" stays "007"."""
-    text = trimmed_text(series)
-    return pd.Series(text.to_pandas(), index=series.index, name=series.name, dtype="str")
+    text = trimmed_text(series).to_pandas().astype("str")
+    # The array, not the Series: a Series would be aligned on its own 0..n-1 labels, which
+    # shifts every id after a dropped blank row.
+    return pd.Series(text.array, index=series.index, name=series.name, copy=False)
+
+
+def to_category(values: pd.Series | pa.ChunkedArray, index: pd.Index | None = None
+                ) -> pd.Series:
+    """Like `to_text`, as a categorical: customer ids and touchpoints, hashed once at loading.
+
+    The KPIs, the loyalty matrix and the touchpoint summary then work on integer codes, and
+    only the distinct values (a few hundred thousand customers, not millions of rows) are
+    ever trimmed or compared as strings. Categories keep the order of first appearance.
+    """
+    text = raw_text(values) if isinstance(values, pd.Series) else values
+    if index is None:
+        index = values.index if isinstance(values, pd.Series) else pd.RangeIndex(len(text))
+    name = values.name if isinstance(values, pd.Series) else None
+    codes, dictionary = _dictionary_encode(text)
+    trimmed = pc.utf8_trim_whitespace(dictionary)
+    if len(trimmed) and (pc.any(pc.equal(trimmed, "")).as_py()
+                         or not pc.all(pc.equal(trimmed, dictionary)).as_py()):
+        # " 007" and "007" are one customer: merge the values that trimming makes equal.
+        trimmed = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, trimmed.type), trimmed)
+        distinct = pc.dictionary_encode(trimmed)
+        # The last slot takes code -1 (a blank cell), so one take maps every row.
+        remap = np.append(pc.fill_null(distinct.indices, -1).to_numpy(), -1).astype(np.int32)
+        codes, trimmed = remap[codes], distinct.dictionary
+    categories = pd.Index(trimmed.to_pandas(), dtype="str")
+    category = pd.Categorical.from_codes(codes, dtype=categorical_dtype(categories), validate=False)
+    return pd.Series(category, index=index, name=name, copy=False)
+
+
+def _dictionary_encode(text: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Code per row (-1: blank) and the distinct values, in order of first appearance."""
+    if text.num_chunks <= 1 or text.nbytes < _COMBINE_BYTES:
+        # One chunk hashes faster than many, but combining copies every string first.
+        flat = text.combine_chunks() if text.num_chunks != 1 else text.chunk(0)
+        encoded = pc.dictionary_encode(flat)
+        return pc.fill_null(encoded.indices, -1).to_numpy(), encoded.dictionary
+    encoded = pc.dictionary_encode(text)  # the chunks share the final dictionary ...
+    last = encoded.chunks[-1].dictionary
+    if any(len(chunk.dictionary) != len(last) for chunk in encoded.chunks):
+        encoded = encoded.unify_dictionaries()  # ... unless pyarrow changes its mind
+        last = encoded.chunks[-1].dictionary
+    codes = np.empty(len(text), dtype=np.int32)
+    at = 0
+    for chunk in encoded.chunks:
+        codes[at : at + len(chunk)] = pc.fill_null(chunk.indices, -1).to_numpy()
+        at += len(chunk)
+    return codes, last
+
+
+def categorical_dtype(categories: pd.Index) -> pd.CategoricalDtype:
+    """The dtype for categories that are distinct and non-null by construction.
+
+    pandas' public constructor checks that by hashing every category again, which costs a
+    third of the encoding; its own fast path (used when pandas builds categories itself)
+    skips the check. pandas is pinned, and the tests build categoricals this way.
+    """
+    fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)
+    return fast(categories, False) if fast is not None else pd.CategoricalDtype(categories)
 
 
 def raw_text(series: pd.Series) -> pa.ChunkedArray:

@@ -25,9 +25,14 @@ _DATE_LAYOUTS: list[tuple[str, str]] = [
     (r"^\d+([.,]\d+)?$", "serial"),
 ]
 _TIME_SUFFIXES = ["", " %H:%M", " %H:%M:%S", "T%H:%M", "T%H:%M:%S"]
+# ISO 8601 as exports write it: extended (2026-11-22 14:05:09.5) or basic (20261122T140509).
+_ISO_DAY_TIME = r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{8})(?:[T ]\d{1,2}(?::?\d{2}(?::?\d{2}(?:\.\d+)?)?)?)?"
+_ISO_PLAIN = _ISO_DAY_TIME
+_ISO_ZONED = _ISO_DAY_TIME + r"(?:Z|[+-]\d\d(?::?\d\d)?)"
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "us")
-_LOW_US = int(np.datetime64("1900-01-01", "us").astype(np.int64))
-_HIGH_US = int(np.datetime64("2200-01-01", "us").astype(np.int64)) - 1
+LOW_US = int(np.datetime64("1900-01-01", "us").astype(np.int64))
+"""The first and last instant a date may have (1900–2199), as int64 microseconds."""
+HIGH_US = int(np.datetime64("2200-01-01", "us").astype(np.int64)) - 1
 _SERIAL_RANGE = (1.0, 109_574.0)  # 1900-01-01 .. 2199-12-31 as Excel day numbers
 
 
@@ -83,9 +88,9 @@ def _within_years(values: pa.ChunkedArray) -> pa.ChunkedArray:
     micros = pc.cast(values, pa.int64())
     bounds = pc.min_max(micros)
     low, high = bounds["min"].as_py(), bounds["max"].as_py()
-    if low is None or (low >= _LOW_US and high <= _HIGH_US):
+    if low is None or (low >= LOW_US and high <= HIGH_US):
         return values
-    inside = pc.and_(pc.greater_equal(micros, _LOW_US), pc.less_equal(micros, _HIGH_US))
+    inside = pc.and_(pc.greater_equal(micros, LOW_US), pc.less_equal(micros, HIGH_US))
     return pc.if_else(inside, values, pa.scalar(None, pa.timestamp("us")))
 
 
@@ -132,11 +137,13 @@ def _parse_iso(text: pa.ChunkedArray) -> pa.ChunkedArray:
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
     cells = pd.Series(text.to_pandas(), dtype="str")
-    zoned = cells.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).fillna(False)
     parsed = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[us]")
-    for subset, utc in ((~zoned, False), (zoned, True)):
+    # Each cell is judged on its own shape first, so one odd cell ("03-1:00" reads to pandas
+    # as a time zone) cannot make pandas give up on the whole column.
+    for grammar, utc in ((_ISO_PLAIN, False), (_ISO_ZONED, True)):
+        subset = cells.str.fullmatch(grammar).fillna(False).to_numpy(dtype=bool)
         if subset.any():
-            parsed[subset] = _pandas_iso(cells[subset], utc)
+            parsed[subset] = _pandas_iso(cells[subset], utc).to_numpy()
     return pa.chunked_array([pa.array(parsed, type=pa.timestamp("us"), from_pandas=True)])
 
 
@@ -145,7 +152,10 @@ def _pandas_iso(cells: pd.Series, utc: bool) -> pd.Series:
     try:
         parsed = pd.to_datetime(cells, format="ISO8601", errors="coerce", utc=utc)
     except (ValueError, TypeError, OverflowError):
-        return pd.Series(pd.NaT, index=cells.index, dtype="datetime64[us]")
+        if len(cells) == 1:
+            return pd.Series(pd.NaT, index=cells.index, dtype="datetime64[us]")
+        # Still something pandas reads as a mixture: then cell by cell, a bad one costs itself.
+        return pd.concat([_pandas_iso(cells.iloc[i : i + 1], utc) for i in range(len(cells))])
     if utc:
         parsed = parsed.dt.tz_localize(None)
     return parsed.astype("datetime64[us]")

@@ -8,17 +8,20 @@ reported with the file, spreadsheet row, the user's own column name and what was
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from loyalty_model.intake.columns import CATEGORICAL, COLUMN_TYPES, EXPECTED, KPI_COLUMNS
 from loyalty_model.intake.converters import (
     MAX_PROBLEMS_KEPT,
     CellProblem,
     CellProblems,
     to_bool,
+    to_category,
     to_number,
     to_text,
 )
@@ -27,50 +30,11 @@ from loyalty_model.intake.mapping import KINDS, apply_mapping, suggest_mapping
 from loyalty_model.intake.table import Table
 from loyalty_model.messages import Message, Number, expected_text
 
-COLUMN_TYPES: dict[str, str] = {
-    "customer_id": "id",
-    "order_id": "id",
-    "ticket_id": "id",
-    "responded_at": "date",
-    "ordered_at": "date",
-    "promised_at": "date",
-    "delivered_at": "date",
-    "opened_at": "date",
-    "resolved_at": "date",
-    "score": "score",
-    "amount": "number",
-    "monthly_revenue": "number",
-    "value": "number",
-    "target": "number",
-    "contacts": "count",
-    "transfers": "count",
-    "tenure_months": "count",
-    "reopened": "flag",
-    "is_complaint": "flag",
-    "is_churned": "bool",
-    "comment": "text",
-    "touchpoint": "text",
-    "contract": "text",
-    "segment": "text",
-    "kpi": "text",
-    "period": "text",
-}
-"""How each canonical column is read. A "flag" also accepts a count (2 reopens means reopened)."""
+__all__ = ["COLUMN_TYPES", "EXPECTED", "KPI_COLUMNS", "Loaded", "format_problems", "load_frame",
+           "load_kind"]
 
-EXPECTED: dict[str, str] = {
-    kind: expected_text(key)
-    for kind, key in {
-        "id": "id",
-        "text": "text",
-        "date": "date",
-        "number": "number",
-        "score": "score",
-        "count": "count",
-        "flag": "bool",
-        "bool": "bool",
-    }.items()
-}
-"""English "expected ..." phrase per column type; `CellProblem.message(lang)` translates it."""
+Progress = Callable[[float], None]
+"""Called with the share of a streamed file read so far (0–1)."""
 
 
 @dataclass
@@ -89,10 +53,24 @@ class Loaded:
         return len(self.frame)
 
 
-def load_kind(table: Table, kind: str, mapping: dict[str, str] | None = None) -> Loaded:
-    """Map, convert and validate a table as `kind`; raise ReadError only if it is unusable."""
+def load_kind(table: Table, kind: str, mapping: dict[str, str] | None = None, *,
+              progress: Progress | None = None) -> Loaded:
+    """Map, convert and validate a table as `kind`; raise ReadError only if it is unusable.
+
+    A table opened with a `source` (a large CSV, see `readers.open_table`) is streamed from it
+    in batches, keeping the `KPI_COLUMNS`; `progress` then hears how much of it was read.
+    """
     if mapping is None:
         mapping = suggest_mapping(kind, list(table.frame.columns))
+    if table.source is not None:
+        from loyalty_model.intake.streamed import load_streamed  # it loads batches through here
+
+        return load_streamed(table, kind, mapping, progress)
+    return load_frame(table, kind, mapping)
+
+
+def load_frame(table: Table, kind: str, mapping: dict[str, str]) -> Loaded:
+    """`load_kind` for a table whose frame holds every row (or one batch of them)."""
     raw = apply_mapping(table, kind, mapping)
     source = {column: header for header, column in mapping.items() if column}
     required = set(KINDS[kind].required)
@@ -155,6 +133,8 @@ def _convert(
 ) -> tuple[pd.Series, CellProblems]:
     kind = COLUMN_TYPES.get(column, "text")
     where = {"file": table.file, "column": header, "first_row": table.first_row}
+    if column in CATEGORICAL:
+        return to_category(series), CellProblems()
     if kind in ("id", "text"):
         return to_text(series), CellProblems()
     if kind == "date":

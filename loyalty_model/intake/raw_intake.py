@@ -7,6 +7,7 @@ kpi/value/period rows, so typed-in and computed KPIs are scored the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -86,16 +87,27 @@ def kpi_rows(frames: dict[str, Loaded | pd.DataFrame], by: str = "quarter",
 
 
 def compute(tables: dict[str, tuple[Table, dict[str, str]]], by: str = "quarter",
-            touchpoint_layers: Choices | None = None) -> RawKpis:
+            touchpoint_layers: Choices | None = None,
+            progress: Callable[[str, float], None] | None = None) -> RawKpis:
     """Load each confirmed (table, mapping) by kind and compute KPIs and the loyalty matrix.
 
-    :raise ReadError: when a mapping does not fit its file (a required column unmapped).
+    A large file (opened with `readers.open_table`) is streamed; `progress(file, share)` hears
+    how far each such file has been read, for a progress bar.
+
+    :raise ReadError: when a mapping does not fit its file (a required column unmapped), or a
+        streamed file turns out unreadable further in.
     """
-    loaded = {kind: load_kind(table, kind, mapping) for kind, (table, mapping) in tables.items()}
+    loaded = {kind: load_kind(table, kind, mapping, progress=_for_file(progress, table.file))
+              for kind, (table, mapping) in tables.items()}
     return RawKpis(kpis=kpi_rows(loaded, by, touchpoint_layers),
                    overall=compute_kpis(loaded, touchpoint_layers),
                    matrix=loyalty_matrix(loaded), loaded=loaded,
                    touchpoints=_touchpoints(loaded, touchpoint_layers))
+
+
+def _for_file(progress: Callable[[str, float], None] | None, file: str
+              ) -> Callable[[float], None] | None:
+    return None if progress is None else (lambda share: progress(file, share))
 
 
 def relayer(result: RawKpis, touchpoint_layers: Choices, by: str = "quarter") -> RawKpis:

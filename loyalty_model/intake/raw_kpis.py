@@ -32,8 +32,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from loyalty_model.intake.loading import Loaded, format_problems, load_kind
 from loyalty_model.intake.touchpoints import TOUCHPOINT_KPI, Choices, layer_codes, layer_means
@@ -111,10 +109,15 @@ def compute_kpis(frames: Frames, touchpoint_layers: Choices | None = None
 def compute_kpis_by_period(frames: Frames, by: str = "month",
                            touchpoint_layers: Choices | None = None
                            ) -> dict[str, dict[str, float | None]]:
-    """KPIs per calendar month ("2026-07") or quarter ("2026-Q3"), oldest period first."""
+    """KPIs per calendar month ("2026-07") or quarter ("2026-Q3"), oldest period first.
+
+    Only the row numbers are bucketed up front; each period's rows are taken, computed and
+    dropped in turn, so a ten-million-row file is never held twice.
+    """
     if by not in ("month", "quarter"):
         raise ValueError(f"by must be 'month' or 'quarter', not {by!r}")
-    buckets: dict[int, dict[str, pd.DataFrame]] = defaultdict(dict)
+    buckets: dict[int, dict[str, np.ndarray]] = defaultdict(dict)
+    tables: dict[str, pd.DataFrame] = {}
     for kind, column in DATE_COLUMN.items():
         frame = _frame(frames.get(kind))
         if frame is None or not len(frame) or column not in frame:
@@ -124,10 +127,12 @@ def compute_kpis_by_period(frames: Frames, by: str = "month",
         order = np.argsort(codes, kind="stable")
         keys, starts = np.unique(codes[order], return_index=True)
         for key, rows in zip(keys, np.split(order, starts[1:]), strict=True):
-            buckets[int(key)][kind] = frame.take(rows)
+            buckets[int(key)][kind] = rows
+        tables[kind] = frame
     result: dict[str, dict[str, float | None]] = {}
     for key in sorted(buckets):
-        kpis = compute_kpis(buckets[key], touchpoint_layers)
+        period = {kind: tables[kind].take(rows) for kind, rows in buckets[key].items()}
+        kpis = compute_kpis(period, touchpoint_layers)
         kpis.update(dict.fromkeys(_NOT_PER_PERIOD))
         result[_period_label(key, by)] = kpis
     return result
@@ -166,22 +171,20 @@ def _micros(series: pd.Series) -> np.ndarray:
 
 
 def _customer_codes(ids: pd.Series) -> tuple[np.ndarray, int]:
-    """Number the distinct customer ids 0..n-1, returning (code per row, n).
+    """Number the distinct customer ids present 0..n-1, returning (code per row, n).
 
-    Ids are strings, so "007" and "7" are different customers. Hashing a million strings is the
-    slowest step of the KPIs, so all-digit ids are first packed losslessly into integers: the
-    number times 32 plus the digit count keeps "007" (7*32+3) apart from "7" (7*32+1).
+    Ids are strings, so "007" and "7" are different customers. Loaded frames carry them as
+    categoricals (hashed once, at loading), so numbering is a count over integer codes; a
+    category no row uses any more (its rows were dropped as bad) is not a customer. Plain
+    string ids, as tests and callers may pass, are hashed here.
     """
-    arrow = pa.array(ids, from_pandas=True)
-    if len(arrow) and arrow.null_count == 0:
-        lengths = pc.utf8_length(arrow)
-        short = pc.max(lengths).as_py() <= 17
-        if short and pc.all(pc.ascii_is_decimal(arrow)).as_py():
-            packed = pc.add(
-                pc.multiply(pc.cast(arrow, pa.int64()), 32), pc.cast(lengths, pa.int64())
-            )
-            codes, uniques = pd.factorize(packed.to_numpy())
-            return codes, len(uniques)
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        codes = ids.cat.codes.to_numpy().astype(np.intp)
+        used = np.bincount(codes[codes >= 0], minlength=len(ids.cat.categories)) > 0
+        if used.all():
+            return codes, len(used)
+        dense = np.cumsum(used) - 1
+        return np.where(codes >= 0, dense[codes], -1), int(used.sum())
     codes, uniques = pd.factorize(ids)  # a missing id (-1) is nobody: not counted
     return codes, len(uniques)
 

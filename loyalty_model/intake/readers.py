@@ -6,23 +6,34 @@ row and column of a bad cell. This module only has to get the *shape* right: whi
 which separator, which encoding, which decimal mark — the things real Danish and English exports
 disagree about.
 
-Excel workbooks take the path in `xlsx.py`; both paths hand back the `Table` of `table.py`.
+`read_table` reads the whole file. `open_table` reads only what it takes to map the columns from
+a large CSV (its first rows) and leaves the rest where it lies, for loading to stream in batches:
+a ten-million-row export never exists as one table of strings. Excel workbooks take the path in
+`xlsx.py`; every path hands back the `Table` of `table.py`.
 """
 
 from __future__ import annotations
 
 import codecs
-import contextlib
+import os
 import re
-from pathlib import PurePath
+from dataclasses import replace
+from pathlib import Path, PurePath
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
+from loyalty_model.intake.csv_stream import (
+    COLUMN_SLACK,
+    batches,
+    csv_error,
+    is_encoding_error,
+    string_types,
+)
 from loyalty_model.intake.table import (
     Dialect,
     ReadError,
+    Source,
     Table,
     column_names,
     sniff_decimal,
@@ -35,26 +46,65 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or an encrypted .xlsx
 _SNIFF_BYTES = 64 * 1024
 _SEPARATORS = [",", ";", "\t", "|"]
-_COLUMN_SLACK = 64
 _EXCEL_SEP_HINT = re.compile(r"^sep=([,;\t|])[ \t]*\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BLANK = b" \t\r\n\x00\xef\xbb\xbf"
+PREVIEW_BYTES = 256 << 10
+"""A CSV larger than this is opened as a preview of its first rows plus a `Source`."""
 
 
 def read_table(data: bytes, filename: str, *, max_bytes: int = 200 * 1024 * 1024) -> Table:
     """Read CSV or XLSX bytes into a `Table` of string columns, or raise `ReadError`."""
+    return _open(data, None, filename, max_bytes, preview=False)
+
+
+def open_table(
+    source: bytes | memoryview | str | os.PathLike[str],
+    filename: str | None = None,
+    *,
+    max_bytes: int | None = None,
+) -> Table:
+    """Like `read_table`, for bytes or a file path; a large CSV comes back as a preview.
+
+    The preview's frame holds the first rows (the dialect is detected from them) and its
+    `source` says where the rest is; `load_kind` then streams the file. Problems further into
+    the file (a ragged row, bytes that are not text) are raised by loading, as the same
+    `ReadError`. A small CSV or any workbook comes back whole, exactly as `read_table` gives it.
+
+    :raise OSError: when a path cannot be read (the caller names it; it is not an upload).
+    """
+    if isinstance(source, bytes | memoryview):
+        return _open(source, None, filename or "", max_bytes, preview=True)
+    path = Path(source)
+    return _open(None, path, filename or path.name, max_bytes, preview=True)
+
+
+def _open(data: bytes | memoryview | None, path: Path | None, filename: str,
+          max_bytes: int | None, preview: bool) -> Table:
     file = PurePath(filename).name or filename or Message("read.the_file")
-    if len(data) > max_bytes:
-        too_large = Message("read.too_large", file=file, size=_mb(len(data)), limit=_mb(max_bytes))
+    size = len(data) if data is not None else path.stat().st_size
+    if max_bytes is not None and size > max_bytes:
+        too_large = Message("read.too_large", file=file, size=_mb(size), limit=_mb(max_bytes))
         raise ReadError(too_large, file=file)
-    if not data[:4096].strip(_BLANK) and not data.strip(_BLANK):
+    head = bytes(data[:_SNIFF_BYTES]) if data is not None else _head(path)
+    if not head[:4096].strip(_BLANK) and not _whole(data, path).strip(_BLANK):
         raise ReadError(Message("read.empty", file=file), file=file)
     suffix = PurePath(filename).suffix.lower()
-    if data.startswith(_OLE_MAGIC) or suffix == ".xls":
+    if head.startswith(_OLE_MAGIC) or suffix == ".xls":
         raise ReadError(Message("read.old_excel", file=file), file=file)
-    if data.startswith(_ZIP_MAGIC) or suffix in {".xlsx", ".xlsm"}:
-        return read_xlsx(data, file)
-    return _read_csv(data, file)
+    if head.startswith(_ZIP_MAGIC) or suffix in {".xlsx", ".xlsm"}:
+        return read_xlsx(bytes(_whole(data, path)), file)
+    source, encoding = _source(data, path, head, size, file)
+    return _read_csv(source, encoding, file, preview=preview and size > PREVIEW_BYTES)
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(_SNIFF_BYTES)
+
+
+def _whole(data: bytes | memoryview | None, path: Path | None) -> bytes | memoryview:
+    return data if data is not None else path.read_bytes()
 
 
 def _mb(n: int) -> Number:
@@ -64,70 +114,98 @@ def _mb(n: int) -> Number:
 # --- CSV -------------------------------------------------------------------------------------
 
 
-def _read_csv(data: bytes, file: str, encoding: str | None = None) -> Table:
-    """Detect encoding and separator from a sample, then let pyarrow parse the whole file."""
-    if encoding is None:
-        data, encoding = _to_utf8(data, file)
-    sample = _decode_sample(data)
+def _source(data: bytes | memoryview | None, path: Path | None, head: bytes, size: int,
+            file: str) -> tuple[Source, str]:
+    """Where pyarrow reads the file from and in which encoding, plus the encoding to report.
+
+    UTF-8 (after its BOM, if any) and cp1252 (transcoded while reading) are read where they
+    lie; UTF-16, which only some Windows tools write, is converted once in memory.
+    """
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = bytes(_whole(data, path)).decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise _not_a_table(file) from None
+        return Source(None, text, len(text)), "utf-16"
+    if head.startswith(codecs.BOM_UTF8):
+        return Source(path, data, size, offset=len(codecs.BOM_UTF8)), "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) == size)
+        return Source(path, data, size), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    return Source(path, data, size, encoding="cp1252"), "cp1252"
+
+
+def _read_csv(source: Source, encoding: str, file: str, *, preview: bool) -> Table:
+    """Detect the separator from a sample, then let pyarrow parse the file (or its start)."""
+    head = bytes(open_head(source))
+    sample = _decode_sample(head, source.encoding, file)
     _reject_binary(sample, file)
     header_row = 1
     hint = _EXCEL_SEP_HINT.match(sample)
     if hint:
         # Excel's "sep=;" first line names the separator; the header is on the next line.
         separator, header_row = hint.group(1), 2
-        data = data[data.index(b"\n") + 1 :]
         sample = sample[hint.end() :].lstrip("\n")
     else:
         separator = _sniff_separator(sample)
     header_fields = sample.split("\n", 1)[0].count(separator) + 1
+    source = replace(source, skip_lines=header_row - 1, n_fields=header_fields)
     try:
-        table = _pyarrow_csv(data, separator, header_fields + _COLUMN_SLACK)
-    except pa.ArrowInvalid as exc:
-        if encoding in ("utf-8", "utf-8-sig") and not _is_utf8(data):
+        rows = _rows(source, separator, preview)
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        if source.encoding == "utf-8" and is_encoding_error(exc):
             # The sample was valid UTF-8 but a later byte is not: a cp1252 file after all.
-            return _read_csv(_from_cp1252(data, file), file, "cp1252")
-        raise _csv_error(data, separator, header_fields, file, exc) from None
-    frame = _frame_from_rows(table, file)
+            return _read_csv(replace(source, encoding="cp1252"), "cp1252", file, preview=preview)
+        raise csv_error(source, separator, file, exc) from None
+    frame, positions = _frame_from_rows(rows, file)
     decimal = sniff_decimal(frame, separator)
-    return Table(frame, Dialect("csv", separator, decimal, encoding), file, header_row=header_row)
+    dialect = Dialect("csv", separator, decimal, encoding)
+    kept = replace(source, positions=positions, n_fields=rows.num_columns,
+                   rows_hint=_rows_hint(source.size, rows.num_rows)) if preview else None
+    return Table(frame, dialect, file, header_row=header_row, source=kept)
 
 
-def _to_utf8(data: bytes, file: str) -> tuple[bytes, str]:
-    """Return UTF-8 bytes without a BOM, and the encoding the file was actually in."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :], "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+def _rows(source: Source, separator: str, preview: bool) -> pa.Table:
+    """The header and the data rows as strings: all of them, or the first block's."""
+    types = string_types(source.n_fields + COLUMN_SLACK)
+    found = []
+    block = PREVIEW_BYTES if preview else None  # None: csv_stream.BATCH_BYTES
+    for batch in batches(source, separator, types, header=True, only=False, block_size=block):
+        found.append(batch)
+        if preview and batch.num_rows > 1:
+            break
+    if not found:
+        return pa.table({})
+    return pa.Table.from_batches(found)
+
+
+def _rows_hint(size: int, preview_rows: int) -> int:
+    """Rows the file may hold, judged by the preview's rows per byte, with room to spare."""
+    return int(size / PREVIEW_BYTES * max(preview_rows, 1) * 1.25) + 1024
+
+
+def open_head(source: Source) -> bytes | memoryview:
+    """The first bytes of the source after its BOM, as the sniffers see them."""
+    if source.data is not None:
+        return source.data[source.offset : source.offset + _SNIFF_BYTES]
+    return _head(source.path)[source.offset :]
+
+
+def _not_a_table(file: str) -> ReadError:
+    return ReadError(Message("read.not_a_table", file=file), file=file)
+
+
+def _decode_sample(head: bytes, encoding: str, file: str) -> str:
+    if encoding == "utf-8":
+        text = head.decode("utf-8", errors="ignore")
+    else:
         try:
-            return data.decode("utf-16").encode("utf-8"), "utf-16"
+            text = head.decode(encoding)
         except UnicodeDecodeError:
+            # Bytes undefined in cp1252 never occur in real Windows text: not a text file.
             raise _not_a_table(file) from None
-    head = data[:_SNIFF_BYTES]
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) == len(data))
-        return data, "utf-8"
-    except UnicodeDecodeError:
-        pass
-    return _from_cp1252(data, file), "cp1252"
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _from_cp1252(data: bytes, file: str) -> bytes:
-    try:
-        return data.decode("cp1252").encode("utf-8")
-    except UnicodeDecodeError:
-        # Bytes undefined in cp1252 never occur in real Windows text: this is not a text file.
-        raise _not_a_table(file) from None
-
-
-def _decode_sample(data: bytes) -> str:
-    text = data[:_SNIFF_BYTES].decode("utf-8", errors="ignore")
     return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\n")
 
 
@@ -136,10 +214,6 @@ def _reject_binary(sample: str, file: str) -> None:
     control = len(_CONTROL.findall(sample))
     if "\x00" in sample or control > max(2, len(sample) // 200):
         raise _not_a_table(file)
-
-
-def _not_a_table(file: str) -> ReadError:
-    return ReadError(Message("read.not_a_table", file=file), file=file)
 
 
 def _sniff_separator(sample: str) -> str:
@@ -160,73 +234,26 @@ def _sniff_separator(sample: str) -> str:
     return best
 
 
-def _pyarrow_csv(data: bytes, separator: str, n_columns: int) -> pa.Table:
-    """Parse with pyarrow, every column as string and the header as the first row.
+def _frame_from_rows(table: pa.Table, file: str) -> tuple[pd.DataFrame, tuple[int, ...]]:
+    """Use the first parsed row as the header and the rest as string data.
 
-    Reading the header as data (autogenerated names) lets us force *every* column to string
-    without knowing the names first, so ids like "007" never pass through a number type.
+    Also returns each kept column's position in the file (tidying drops empty unnamed ones).
     """
-    return pacsv.read_csv(
-        pa.py_buffer(data),
-        read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=8 << 20),
-        # Line breaks inside values need quotes; without any quote the faster chunking is safe.
-        parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=b'"' in data),
-        convert_options=pacsv.ConvertOptions(
-            # large_string is what pandas' str dtype stores, so to_pandas needs no copy.
-            column_types={f"f{i}": pa.large_string() for i in range(n_columns)},
-            null_values=[""],
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=True,
-        ),
-    )
-
-
-def _csv_error(data: bytes, separator: str, n_columns: int, file: str, exc: Exception) -> ReadError:
-    """Turn a pyarrow parse error into a sentence naming the offending row."""
-    bad_rows: list[int] = []
-
-    def remember(row: pacsv.InvalidRow) -> str:
-        bad_rows.append(row.number if row.number is not None else -1)
-        return "error"
-
-    with contextlib.suppress(pa.ArrowInvalid):
-        pacsv.read_csv(
-            pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=False),
-            parse_options=pacsv.ParseOptions(
-                delimiter=separator, newlines_in_values=True, invalid_row_handler=remember
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={f"f{i}": pa.string() for i in range(n_columns + _COLUMN_SLACK)}
-            ),
-        )
-    if bad_rows and bad_rows[0] > 0:
-        row = Number(bad_rows[0], en_group="")
-        message = Message("read.field_count", file=file, row=row, separator=_show(separator))
-        return ReadError(message, file=file, row=bad_rows[0])
-    # pyarrow's own wording is English in every language; it is a clue, not a sentence.
-    return ReadError(Message("read.not_csv", file=file, reason=_first_line(exc)), file=file)
-
-
-def _show(separator: str) -> str:
-    return Message("read.tab") if separator == "\t" else separator
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().split("\n", 1)[0].rstrip(".")[:200]
-
-
-def _frame_from_rows(table: pa.Table, file: str) -> pd.DataFrame:
-    """Use the first parsed row as the header and the rest as string data."""
     if table.num_rows == 0:
         raise ReadError(Message("read.empty", file=file), file=file)
     header = [table.column(i)[0].as_py() for i in range(table.num_columns)]
-    body = table.slice(1).rename_columns(column_names(header))
-    frame = body.to_pandas(types_mapper=_as_str, self_destruct=True)
+    names = column_names(header)
+    frame = string_frame(table.slice(1), names)
     frame = tidy(frame)
     if frame.empty:
         raise ReadError(Message("read.header_only", file=file), file=file)
-    return frame
+    kept = set(frame.columns)
+    return frame, tuple(i for i, name in enumerate(names) if name in kept)
+
+
+def string_frame(table: pa.Table | pa.RecordBatch, names: list[str]) -> pd.DataFrame:
+    """pyarrow strings as pandas str columns (pyarrow-backed, so without a copy)."""
+    return table.rename_columns(names).to_pandas(types_mapper=_as_str)
 
 
 def _as_str(arrow_type: pa.DataType) -> pd.api.extensions.ExtensionDtype | None:

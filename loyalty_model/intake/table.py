@@ -8,7 +8,8 @@ that tidying here lets both paths use them without importing each other.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -46,14 +47,45 @@ class Dialect:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a CSV file's bytes are, so its rows can be read again in batches.
+
+    A large export is never held as one table of strings: `open_table` reads a preview, and
+    loading streams the file from here. `data` is the upload as Streamlit hands it over (read in
+    place, never copied); `path` a file on disk (see `csv_stream.open_stream` for how).
+    """
+
+    path: Path | None
+    data: bytes | memoryview | None = field(default=None, repr=False, compare=False)
+    size: int = 0
+    encoding: str = "utf-8"
+    """What pyarrow decodes: "utf-8" or "cp1252" (transcoded on the fly)."""
+    offset: int = 0
+    """Bytes to skip first: a UTF-8 BOM."""
+    skip_lines: int = 0
+    """Lines before the header: Excel's "sep=;" hint."""
+    positions: tuple[int, ...] = ()
+    """The file's column number of each column in the table, in order (tidying may drop some)."""
+    n_fields: int = 0
+    """Fields in the header line: more in a row is a ragged file."""
+    rows_hint: int = 0
+    """A generous estimate of the data rows, from the preview: loading sizes arrays by it."""
+
+
+@dataclass(frozen=True)
 class Table:
-    """A file's cells as strings, plus what was detected about how it was written."""
+    """A file's cells as strings, plus what was detected about how it was written.
+
+    With a `source`, `frame` holds only the first rows (enough to map columns and detect the
+    dialect) and loading reads the whole file from the source in batches.
+    """
 
     frame: pd.DataFrame
     dialect: Dialect
     file: str
     header_row: int = 1
     """Spreadsheet row of the header; data row i (0-based) is spreadsheet row header_row+1+i."""
+    source: Source | None = None
 
     @property
     def first_row(self) -> int:
@@ -87,6 +119,11 @@ def tidy(frame: pd.DataFrame) -> pd.DataFrame:
         frame = frame.drop(columns=unnamed_empty)
     if frame.shape[1] == 0:
         return frame
+    return drop_empty_rows(frame)
+
+
+def drop_empty_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows with no value at all are spacing, not data; their labels stay with the others."""
     all_empty = frame.isna().all(axis=1)
     if all_empty.any():
         frame = frame.loc[~all_empty]
