@@ -6,13 +6,17 @@ database.
 
 A participant's link (?join=CODE, then ?join=CODE&p=TOKEN) and any session that joined a
 workshop get the participant page only: no navigation, no other page reachable by URL.
+
+Every page runs inside one guard: when the database cannot be reached the page ends with a
+message in the user's language and retries by itself (views/_outage.py), never a traceback.
 """
 
 import streamlit as st
 
 from loyalty_model.i18n import LANGUAGES, t
+from loyalty_model.workshop import storage
+from views import _outage, _rating
 from views import _participant as participant
-from views import _rating
 from views._common import current_lang, keep_url_state, restore_url_state
 
 participant_visit = participant.is_participant_visit()
@@ -25,6 +29,7 @@ else:
     restore_url_state()
 participant.apply_pending_language()
 lang = current_lang()
+_outage.start_run()
 _rating.sync()  # first: a tap whose run was cut short is saved now (see views/_rating.py)
 
 
@@ -64,4 +69,9 @@ if participant_visit:
 else:
     page = st.navigation(pages)
     keep_url_state()
-page.run()
+try:
+    page.run()
+except storage.STORAGE_ERRORS as error:
+    _outage.page_failed(error, lang)
+finally:  # also after st.stop(): what is not saved is named, and retried
+    _outage.after_page(lang)

@@ -12,18 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from loyalty_model.i18n import strings, t
+from loyalty_model.i18n import localise_marks, strings, t
 from loyalty_model.model import Text
-
-_DANISH_MARKS = str.maketrans({",": ".", ".": ","})
 
 
 @dataclass(frozen=True)
 class Number:
     """A number inside a message, grouped the way each language writes it.
 
-    Danish always writes 1.234,5. English keeps whatever grouping the message had before it was
-    translatable ("row 1 203" for cells, "row 1,203" in KPI files), so no English text changes.
+    Danish always writes 1.234,5 (its marks from Babel: i18n.localise_marks). English keeps
+    whatever grouping the message had before it was translatable ("row 1 203" for cells,
+    "row 1,203" in KPI files), so no English text changes.
     """
 
     value: float
@@ -32,8 +31,8 @@ class Number:
 
     def render(self, lang: str) -> str:
         text = format(self.value, self.spec)
-        if lang == "da":
-            return text.translate(_DANISH_MARKS)
+        if lang != "en":
+            return localise_marks(text, lang)  # the marks of the language's CLDR locale
         return text.replace(",", self.en_group)
 
 

@@ -66,11 +66,19 @@ def free_port() -> int:
 
 
 class AppServer:
-    """The real app (`streamlit run app.py`) as a subprocess on a free port with its own DB."""
+    """The real app (`streamlit run app.py`) as a subprocess on a free port with its own DB.
 
-    def __init__(self, db_path: Path, log_path: Path) -> None:
+    :param env: extra environment, e.g. SKAB_DATABASE_URL for PostgreSQL (by default the app
+        uses the SQLite file `db_path`).
+    :param prefix: a command the server runs under, e.g. `setpriv` dropping capabilities.
+    """
+
+    def __init__(self, db_path: Path, log_path: Path, env: dict[str, str] | None = None,
+                 prefix: list[str] | None = None) -> None:
         self.db_path = db_path
         self.log_path = log_path
+        self.env = env or {}
+        self.prefix = prefix or []
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -81,9 +89,10 @@ class AppServer:
     def start(self) -> AppServer:
         env = {**os.environ, "SKAB_DB_PATH": str(self.db_path)}
         env.pop("SKAB_DATABASE_URL", None)
+        env.update(self.env)
         log = open(self.log_path, "ab")  # noqa: SIM115 (kept open for the server's lifetime)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            [*self.prefix, sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
              "--server.headless", "true", "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              # a test server serves the code it started with: no reloads when files change

@@ -66,3 +66,40 @@ def fresh_schema_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+class OwnServer:
+    """A PostgreSQL of one test's own, which the test stops and starts again on the same port
+    and data directory, as an outage and a recovery look to the app. Never the shared server:
+    stopping that would break every other test."""
+
+    def __init__(self) -> None:
+        self.workdir = tempfile.mkdtemp(prefix="skab-pg-own.")
+        result = subprocess.run([str(SCRIPT), self.workdir], capture_output=True, text=True,
+                                env={**os.environ, "PYTHON": sys.executable}, timeout=120)
+        if result.returncode != 0:
+            _stop(self.workdir)
+            pytest.fail(f"could not start PostgreSQL ({result.stderr.strip()})", pytrace=False)
+        self.url = result.stdout.strip().splitlines()[-1]
+        self.port = make_url(self.url).port
+
+    def _pg_ctl(self, *args: str) -> None:
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"),
+                      key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0)
+        pg_bin = os.environ.get("PG_BIN") or str(bins[-1])
+        command = [f"{pg_bin}/pg_ctl", "-D", f"{self.workdir}/data", *args]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+
+    def stop(self) -> None:
+        """As a crashed or restarted database server: every connection is cut at once."""
+        self._pg_ctl("-m", "immediate", "-w", "stop")
+
+    def start(self) -> None:
+        self._pg_ctl("-l", f"{self.workdir}/server.log", "-w", "-t", "60", "-o",
+                     f"-h 127.0.0.1 -p {self.port} -k {self.workdir} -c max_connections=200",
+                     "start")
+
+    def close(self) -> None:
+        _stop(self.workdir)

@@ -56,7 +56,8 @@ def test_raw_exports_targets_readings_and_actions(app_server: AppServer, browser
     for _ in range(row):
         page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")  # open the cell's editor, then type into it
-    editor = page.locator("input.gdg-input")
+    editor = page.locator("textarea.gdg-input, input.gdg-input")  # a text cell: team targets
+    # are typed as the page writes numbers (85 or 92,5 in Danish)
     editor.wait_for()
     editor.fill("85")
     editor.press("Enter")

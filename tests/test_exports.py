@@ -75,8 +75,8 @@ def test_xlsx_has_results_plan_statements_and_kpis_in_danish(model: Model,
     assert results["A2"].value == 1  # numbers stay numbers, sorted by priority
     plan = book["Handlingsplan"]
     assert plan["B2"].value == model.layer("delivery").name("da")
-    assert plan["D2"].value == datetime(2026, 12, 1)  # a real date, shown as 01-12-2026
-    assert plan["D2"].number_format == "DD-MM-YYYY"
+    assert plan["D2"].value == datetime(2026, 12, 1)  # a real date, shown as 01.12.2026
+    assert plan["D2"].number_format == "dd\\.mm\\.yyyy"
     assert book["Udsagn"].max_row == 1 + len(model.statements)
     assert book["Nøgletal"].max_row == 1 + len(assessment.kpis)
 

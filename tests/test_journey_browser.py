@@ -98,8 +98,8 @@ def test_first_time_user_journey(app_server: AppServer, browser, tmp_path: Path)
     page.locator("input[type='file']:not([multiple])").set_input_files(str(danish))
     page.get_by_text("1 of 2 rows").wait_for()
     page.get_by_text("'abc' is not a number").wait_for()
-    page.get_by_role("button", name="Load the 1 good rows").click()
-    page.get_by_text("1 KPI rows loaded and saved.").wait_for()
+    page.get_by_role("button", name="Load the 1 good row").click()
+    page.get_by_text("1 KPI row loaded and saved.").wait_for()
     assert len(storage.kpis_frame(engine, workshop.id)) == sample_rows + 1
 
     page.get_by_role("link", name="See the results").click()

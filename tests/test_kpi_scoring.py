@@ -153,7 +153,7 @@ def test_readings_name_the_driving_kpi_its_trend_and_the_rated_statement(model: 
     assert "On-time delivery fell from 87.7% to 77.9% over 4 quarters" in delivery
     assert "starting target 95.0%" in delivery
     assert "“Orders reach the customer by the date we promised” 4.6 of 5" in delivery
-    danish = layer_reading(result, "delivery", model, "da")
+    danish = layer_reading(result, "delivery", model, "da").replace("\xa0", " ")
     assert "Levering til tiden faldt fra 87,7 % til 77,9 % over 4 kvartaler" in danish
     strength = layer_reading(result, "fault_correction", model, "en")
     weakest = min((s for s in result.statements if s.layer == "fault_correction"),

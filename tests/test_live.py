@@ -16,6 +16,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from loyalty_model.i18n import fmt_date
 from loyalty_model.model import Model, load_model
 from loyalty_model.takeaways import charts
 from loyalty_model.workshop import live, storage
@@ -102,7 +103,7 @@ def test_trend_across_a_series_and_only_that_series(engine: Engine, model: Model
     history = live.team_trend(engine, second, model, "en")
     assert list(history.columns) == live.TREND_COLUMNS
     assert history["workshop"].unique().tolist() == [
-        "2026-01-10 · Q1", f"{second.created_at:%Y-%m-%d} · Q2"]
+        "10 Jan 2026 · Q1", f"{fmt_date(second.created_at, 'en')} · Q2"]
     own = history[history["measure"] == "self"]
     assert own.groupby("workshop", sort=False)["score"].mean().tolist() == [25.0, 75.0]
     kpi = history[(history["measure"] == "kpi") & history["score"].notna()]
@@ -115,8 +116,8 @@ def test_workshop_labels_are_unique() -> None:
     when = datetime(2026, 3, 2, tzinfo=UTC)
     twins = [storage.Workshop(i, code, "Review", "T", "en", when, False, False)
              for i, code in ((1, "AAAAAA"), (2, "BBBBBB"))]
-    assert live.workshop_labels(twins, "da") == ["02-03-2026 · Review (AAAAAA)",
-                                                 "02-03-2026 · Review (BBBBBB)"]
+    assert live.workshop_labels(twins, "da") == ["02.03.2026 · Review (AAAAAA)",
+                                                 "02.03.2026 · Review (BBBBBB)"]
 
 
 # --- pages -------------------------------------------------------------------------------------

@@ -95,7 +95,8 @@ def test_every_key_used_in_the_code_exists() -> None:
     for path in [root / "app.py", *root.glob("views/*.py"), *root.glob("loyalty_model/**/*.py")]:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", path.read_text()))
     for lang in LANGUAGES:
-        missing = used - set(strings(lang))
+        known = set(strings(lang))  # a text with plural forms is a table: key.one, key.other
+        missing = {key for key in used if key not in known and f"{key}.other" not in known}
         assert not missing, f"{lang}: {sorted(missing)}"
 
 

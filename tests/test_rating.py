@@ -29,8 +29,10 @@ def radios(at):  # noqa: ANN001, ANN201 (AppTest, its radios)
     return [r for r in at.radio if r.key.startswith("join_rate_")]
 
 
-def test_a_failed_save_is_refused_visibly_and_the_retry_is_saved(
+def test_a_failed_save_keeps_the_answer_on_the_page_and_saves_it_when_the_database_is_back(
         app_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15.3: the answer given during an outage stays, is named as not saved yet, and is
+    saved by the next run once the database answers, without answering again."""
     room = Room(app_engine)
     at = room.join("Kim")
     kim = storage.list_participants(app_engine, room.workshop.id)[0]
@@ -38,19 +40,25 @@ def test_a_failed_save_is_refused_visibly_and_the_retry_is_saved(
     statement = first.key.removeprefix(f"join_rate_{kim.id}_")
 
     def database_gone(*_args: object) -> None:
-        raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+        raise OperationalError("INSERT INTO ratings", {"token": "secret"},
+                               Exception("disk I/O error"))
 
     with monkeypatch.context() as patch:
         patch.setattr(storage, "save_rating", database_gone)
         first.set_value(4).run()
-    refused = [e.value for e in at.error]
-    assert refused and refused[0].startswith(f"Not saved: “{first.label}”")
-    assert radios(at)[0].value is None  # the radio shows what is stored: nothing
-    assert storage.participant_answers(app_engine, kim.id) == {}
+        pending = [w.value for w in at.warning]
+        assert pending and pending[0].startswith(f"Not saved yet: “{first.label}”")
+        assert radios(at)[0].value == 4  # the answer stays on the page
+        assert not at.exception and not at.error
+        assert storage.participant_answers(app_engine, kim.id) == {}
+        at.run()  # still away: still pending, still shown
+        assert radios(at)[0].value == 4 and at.warning
+        assert "INSERT" not in str(at) and "secret" not in str(at)
 
-    radios(at)[0].set_value(4).run()  # answered again, the database is back
+    at.run()  # the database is back: saved without answering again
     assert storage.participant_answers(app_engine, kim.id) == {statement: 4}
-    assert not at.error
+    assert not [w for w in at.warning if w.value.startswith("Not saved yet")]
+    assert radios(at)[0].value == 4
 
 
 def test_an_answer_given_on_another_device_is_shown_not_overwritten(app_engine: Engine) -> None:

@@ -93,7 +93,7 @@ def build_old_database(url: str, with_meta: bool, version: int = 1) -> None:
 def assert_upgraded_with_data_intact(url: str) -> None:
     engine = storage.make_engine(url)
     try:
-        assert storage.schema_version(engine) == storage.SCHEMA_VERSION == 4
+        assert storage.schema_version(engine) == storage.SCHEMA_VERSION == 5
         columns = {c["name"] for c in inspect(engine).get_columns("workshops")}
         assert {"series", "joining_open"} <= columns
         indexes = {i["name"] for i in inspect(engine).get_indexes("ratings")}
@@ -102,7 +102,10 @@ def assert_upgraded_with_data_intact(url: str) -> None:
         assert old is not None and old.series == "ABCDEF" and old.language == "da"
         assert old.joining_open  # workshops from before the switch stay open
         assert storage.is_facilitator(engine, old, "old-key")
-        anna = storage.participant_by_token(engine, old.id, "tok-anna")
+        anna = storage.participant_by_token(engine, old.id, "tok-anna")  # v5: her link works
+        with engine.connect() as conn:  # ... and only its hash is stored
+            stored = conn.exec_driver_sql("SELECT token_hash FROM participants").scalars().all()
+        assert stored == [storage.token_hash("tok-anna")]
         assert storage.participant_answers(engine, anna.id) == {
             "product.primary_need": 4, "product.does_the_job": None}
         assert storage.kpis_frame(engine, old.id)["value"].tolist() == [31.0]
@@ -122,7 +125,7 @@ def assert_upgraded_with_data_intact(url: str) -> None:
         engine.dispose()
     # opening it again is a no-op
     again = storage.make_engine(url)
-    assert storage.schema_version(again) == 4
+    assert storage.schema_version(again) == 5
     again.dispose()
 
 

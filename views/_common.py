@@ -6,6 +6,7 @@ Kept thin on purpose: anything that computes belongs in loyalty_model.
 from __future__ import annotations
 
 import os
+import re
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -17,6 +18,14 @@ from loyalty_model.workshop.storage import Workshop
 from views import _browser
 
 URL_KEYS = {"w": "workshop_code", "k": "facilitator_key", "lang": "lang"}
+# Every ASCII punctuation character can be backslash-escaped in (CommonMark) markdown; escaping
+# all of them also defuses HTML (<, &), links ([, ], (, )), Streamlit's :colour[...] and
+# :material/icon: directives, LaTeX ($) and bare URLs (: and .).
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+# Streamlit's markdown also turns bare web and e-mail addresses into links after parsing, so
+# escapes do not stop it; an invisible word joiner inside "://", "www." and "@" does.
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+WORD_JOINER = "\u2060"
 SHOWN_IN_URL = ("w", "lang")  # never "k": the address bar is on the projected screen
 
 
@@ -45,6 +54,18 @@ def engine() -> Engine:
 @st.cache_resource(show_spinner=False)
 def _engine(url: str) -> Engine:
     return storage.make_engine(url)
+
+
+def plain(text: object) -> str:
+    """User text (workshop, team, participant and file names) made safe for an element that
+    renders markdown: shown exactly as typed, never as a link, HTML or formatting.
+
+    A workshop named "[Log in again](https://evil.example)" was a clickable link in every
+    facilitator page's caption. Line breaks become spaces: a name is one line. Addresses get
+    an invisible word joiner, so they are not linked either (copied, they carry it along).
+    """
+    flat = _AUTOLINK.sub(WORD_JOINER, " ".join(str(text).split()))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
 def model() -> Model:
@@ -113,6 +134,6 @@ def require_workshop(lang: str) -> Workshop:
         st.info(t("common.no_workshop", lang))
         st.page_link("views/start.py", label=t("common.go_start", lang), icon=":material/home:")
         st.stop()
-    st.caption(t("common.workshop_caption", lang, name=workshop.name, team=workshop.team,
-                 code=workshop.code))
+    st.caption(t("common.workshop_caption", lang, name=plain(workshop.name),
+                 team=plain(workshop.team), code=workshop.code))
     return workshop

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from loyalty_model.i18n import t
+from loyalty_model.i18n import fmt_number, t
 from loyalty_model.workshop import live
 from views._common import engine, model
 
@@ -53,7 +53,7 @@ def layer_bars(view: live.LiveView, lang: str) -> None:
             st.caption(t("live.layer_unrated", lang, layer=name))
             continue
         st.progress(layer.self_score / 100, text=t(
-            "live.layer_bar", lang, layer=name, score=f"{layer.self_score:.0f}",
+            "live.layer_bar", lang, layer=name, score=fmt_number(layer.self_score, lang),
             spread=live.fmt_disagreement(layer.disagreement, lang)))
 
 

@@ -10,10 +10,15 @@ with six phones tapping every 300 ms; the radio still looked answered).
 So saving compares state instead of reacting to an event. `sync` runs first in every run of the
 app (app.py) and writes every value a rating widget holds that differs from what this session
 last knew to be stored. A run that is cut short leaves the value in session state, and the run
-after the last tap always completes, so every tap reaches the database. A write that fails puts
-the widget back to the stored value and the statement is named in an error until it is saved:
-a tap is saved or visibly refused, never lost. Widgets are filled from the database, so what a
-person sees after a refresh (or after answering on another device) is what is stored.
+after the last tap always completes, so every tap reaches the database. Widgets are filled from
+the database, so what a person sees after a refresh (or after answering on another device) is
+what is stored.
+
+A write that fails (the database stopped, its file is read-only or gone) keeps the answer: the
+radio goes on showing it, the slot holds it as `pending` (a widget's own state is dropped when a
+run does not draw it, e.g. while a page cannot load), the statement is named in a warning, and
+views/_outage.py retries with backoff until the database confirms it, with no reload. A tap is
+saved or visibly pending, never lost and never shown as saved when it is not.
 """
 
 from __future__ import annotations
@@ -21,17 +26,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from loyalty_model.i18n import t
 from loyalty_model.model import Statement
 from loyalty_model.workshop import storage
-from views._common import engine, model
+from views._common import configured_database_url, engine, model
 
 DONT_KNOW = 0
 OPTIONS = [1, 2, 3, 4, 5, DONT_KNOW]
 SLOTS = "rating_slots"  # widget key -> Slot, for every rating widget this session has shown
-REFUSED = "rating_refused"  # statement ids whose last answer could not be saved
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Slot:
     participant: storage.Participant
     statement_id: str
     stored: int | None  # widget value (1-5, DONT_KNOW) in the database; None = unanswered
+    pending: int | None = None  # a value given but not yet confirmed by the database
 
 
 def widget_value(answers: dict[str, int | None], statement_id: str) -> int | None:
@@ -54,39 +58,51 @@ def widget_value(answers: dict[str, int | None], statement_id: str) -> int | Non
     return DONT_KNOW if stored is None else int(stored)
 
 
-def sync() -> None:
-    """Write every rating a widget holds and the database does not. Call first in every run."""
+def sync() -> bool:
+    """Write every rating a widget holds and the database does not. Call first in every run.
+
+    Returns True when nothing is left pending. Safe to call in a fragment run (the retry loop).
+    After the first failed write the others only wait: a database that does not answer costs
+    one connection attempt per run, not one per answer.
+    """
     slots: dict[str, Slot] | None = st.session_state.get(SLOTS)
     if not slots:
-        return
-    db = engine()
-    refused: set[str] = set(st.session_state.get(REFUSED) or ())
-    before = set(refused)
+        return True
+    url = storage.database_url(configured_database_url())
+    failing = False
     for key, slot in list(slots.items()):
-        if key not in st.session_state:
-            continue  # not on screen since the last full run: nothing new to write
-        value = st.session_state[key]
+        # a widget not drawn since the last full run has no state: its pending value counts
+        value = st.session_state.get(key, slot.pending)
         if value is None or value == slot.stored:
+            slot.pending = None
+            continue
+        slot.pending = value
+        if failing:
             continue
         try:
-            storage.save_rating(db, slot.participant, slot.statement_id,
+            storage.save_rating(engine(), slot.participant, slot.statement_id,
                                 None if value == DONT_KNOW else int(value))
-        except (SQLAlchemyError, ValueError):
-            st.session_state[key] = slot.stored  # show what is really stored
-            refused.add(slot.statement_id)
+        except storage.STORAGE_ERRORS as error:
+            storage.health.failed(url, error)
+            failing = True
             continue
-        slot.stored = value
-        refused.discard(slot.statement_id)
-    if refused != before:
-        st.session_state[REFUSED] = sorted(refused)
+        slot.stored, slot.pending = value, None
+        storage.health.ok(url)
+    return not pending()
+
+
+def pending() -> list[str]:
+    """Statement ids whose answer the database has not confirmed yet."""
+    slots: dict[str, Slot] = st.session_state.get(SLOTS) or {}
+    return sorted({slot.statement_id for slot in slots.values() if slot.pending is not None})
 
 
 def refusals(lang: str) -> None:
-    """Name the statements whose answer could not be saved, until they are."""
-    refused = st.session_state.get(REFUSED) or []
-    if refused:
-        texts = ", ".join(f"“{model().statement(s).text(lang)}”" for s in refused)
-        st.error(t("rating.refused", lang, statements=texts))
+    """Name the statements whose answer is not saved yet, until it is."""
+    waiting = pending()
+    if waiting:
+        texts = ", ".join(f"“{model().statement(s).text(lang)}”" for s in waiting)
+        st.warning(t("storage.pending", lang, statements=texts), icon=":material/sync_problem:")
 
 
 def statement_radios(participant: storage.Participant, statements: tuple[Statement, ...],
@@ -100,9 +116,12 @@ def statement_radios(participant: storage.Participant, statements: tuple[Stateme
         key = f"{prefix}_{participant.id}_{statement.id}"
         stored = widget_value(answers, statement.id)
         slot = slots.get(key)
-        if slot is None or key not in st.session_state:
+        if slot is None:
+            slots[key] = slot = Slot(participant, statement.id, stored)
             st.session_state[key] = stored
-            slots[key] = Slot(participant, statement.id, stored)
+        elif key not in st.session_state:  # not drawn last run: show what is given, saved or not
+            st.session_state[key] = slot.pending if slot.pending is not None else stored
+            slot.stored = stored
         elif stored != slot.stored and st.session_state[key] == slot.stored:
             st.session_state[key] = stored  # answered again elsewhere: show the newer answer
             slot.stored = stored

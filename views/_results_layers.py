@@ -49,8 +49,8 @@ def _kpi_table(assessment: Assessment, layer_id: str, model: Model, lang: str,
         t("targets.col_band", lang): t(f"band.{r.band}", lang) if r.band
         else t("band.unscored", lang),
     } for r in assessment.kpis if r.layer == layer_id]
-    if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    if rows:  # a static table: the basis (a source and year) wraps instead of being cut
+        st.table(pd.DataFrame(rows), hide_index=True, border="horizontal")
     else:
         st.caption(t("results.no_kpis_layer", lang))
 

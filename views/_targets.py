@@ -10,11 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from loyalty_model.assessment.targets import describe_targets, target_rows, targets_from_table
-from loyalty_model.i18n import t
+from loyalty_model.i18n import fmt_plain_number, t
 from loyalty_model.messages import localized
 from loyalty_model.workshop import storage
 from loyalty_model.workshop.settings import workshop_currency
 from views._common import engine, model
+
+ROW_HEIGHT = 68  # above 4 rem Streamlit lets a cell's text wrap
 
 
 def render(workshop: storage.Workshop, kpis: pd.DataFrame, lang: str) -> None:
@@ -23,9 +25,13 @@ def render(workshop: storage.Workshop, kpis: pd.DataFrame, lang: str) -> None:
     saved = storage.targets(engine(), workshop.id)
     currency = workshop_currency(engine(), workshop.id)
     table = target_rows(kpis, model(), model().scoring, saved, lang, currency)
+    # typed as text in the page's number format (92,5 in Danish), read back by targets_from_table
+    table["team_target"] = table["team_target"].map(
+        lambda v: None if pd.isna(v) else fmt_plain_number(v, lang, 4)).astype(object)
     edited = st.data_editor(
-        table, hide_index=True, key=f"targets_editor_{workshop.id}", width="stretch",
-        height=(len(table) + 1) * 35 + 3,  # every KPI in view: no scrolling inside the table
+        table, hide_index=True, key=f"targets_editor_{workshop.id}_{lang}", width="stretch",
+        row_height=ROW_HEIGHT,  # two lines a row: a source and year wrap instead of being cut
+        height=len(table) * ROW_HEIGHT + 40,  # every KPI in view: no scrolling in the table
         placeholder="–",
         column_order=["name", "layer", "value", "trend", "basis", "starting_target",
                       "team_target", "score", "band"],
@@ -38,16 +44,16 @@ def render(workshop: storage.Workshop, kpis: pd.DataFrame, lang: str) -> None:
             "basis": st.column_config.TextColumn(t("targets.col_basis", lang), width=190),
             "starting_target": st.column_config.TextColumn(t("targets.col_starting", lang),
                                                            width=75),
-            "team_target": st.column_config.NumberColumn(t("targets.col_team", lang),
-                                                         help=t("targets.team_help", lang),
-                                                         format="%.4g", width=75),
+            "team_target": st.column_config.TextColumn(t("targets.col_team", lang),
+                                                       help=t("targets.team_help", lang),
+                                                       width=75),
             "score": st.column_config.ProgressColumn(t("targets.col_score", lang), width=80,
                                                      min_value=0, max_value=100, format="%d"),
             "band": st.column_config.TextColumn(t("targets.col_band", lang), width=120),
         },
     )
     if st.button(t("targets.save", lang), key="targets_save"):
-        result = targets_from_table(edited, model())
+        result = targets_from_table(edited, model(), lang)
         if result.problems:
             st.error(t("targets.problems", lang))
             for problem in result.problems:

@@ -20,7 +20,7 @@ from loyalty_model.intake.touchpoints import (
     overrides,
 )
 from loyalty_model.workshop import storage
-from views._common import engine, model
+from views._common import engine, model, plain
 
 OPTIONS = (*TOUCHPOINT_LAYERS, NOT_COUNTED)
 
@@ -76,7 +76,8 @@ def render(result: RawKpis, survey_signature: str | None, lang: str) -> None:
     st.caption(t("raw.tp_intro", lang))
 
     def named(values: list[TouchpointValue]) -> str:
-        return ", ".join(f"{v.label} ({fmt_number(v.answers, lang)})" for v in values)
+        # touchpoint values come from the client's file: shown as text, never as markdown
+        return ", ".join(f"{plain(v.label)} ({fmt_number(v.answers, lang)})" for v in values)
 
     lines = [t("raw.tp_counted", lang, layer=model().layer(layer).name(lang),
                values=named(summary.counted(layer)))
@@ -90,7 +91,8 @@ def render(result: RawKpis, survey_signature: str | None, lang: str) -> None:
     for n, value in enumerate(summary.values):
         with columns[n % 3]:
             st.selectbox(
-                t("raw.tp_value", lang, value=value.label, n=fmt_number(value.answers, lang)),
+                t("raw.tp_value", lang, value=plain(value.label),
+                  n=fmt_number(value.answers, lang)),
                 OPTIONS, index=OPTIONS.index(value.layer or NOT_COUNTED),
                 key=_widget_key(survey_signature, value),
                 format_func=lambda layer: model().layer(layer).name(lang) if layer

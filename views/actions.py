@@ -7,7 +7,7 @@ import streamlit as st
 
 from loyalty_model.assessment.actions import proposed_actions
 from loyalty_model.assessment.scoring import assess
-from loyalty_model.i18n import t
+from loyalty_model.i18n import fmt_number, t, widget_date
 from loyalty_model.takeaways.exports import actions_csv
 from loyalty_model.workshop import storage
 from views._common import current_lang, engine, model, require_workshop
@@ -39,13 +39,18 @@ edited = st.data_editor(
     shown, num_rows="dynamic", hide_index=True, key=f"actions_{workshop.id}_{lang}",
     width="stretch",
     column_config={
-        "action": st.column_config.TextColumn(t("actions.col_action", lang), width="large",
-                                              required=True),
+        "action": st.column_config.TextColumn(  # cut nowhere without saying so: max_chars
+            t("actions.col_action", lang), width="large", required=True,
+            max_chars=storage.ACTION_CHARS,
+            help=t("common.max_chars", lang, n=fmt_number(storage.ACTION_CHARS, lang))),
         "layer": st.column_config.SelectboxColumn(t("actions.col_layer", lang),
                                                   options=list(layer_names.values())),
-        "owner": st.column_config.TextColumn(t("actions.col_owner", lang)),
+        "owner": st.column_config.TextColumn(
+            t("actions.col_owner", lang), max_chars=storage.OWNER_CHARS,
+            help=t("common.max_chars", lang, n=storage.OWNER_CHARS)),
         "due_date": st.column_config.DateColumn(t("actions.col_due", lang),
-                                                min_value=date(2000, 1, 1), format="YYYY-MM-DD"),
+                                                min_value=date(2000, 1, 1),
+                                                format=widget_date(lang)),  # as fmt_date
     },
 )
 plan = edited.assign(layer=edited["layer"].map(to_id),

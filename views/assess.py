@@ -10,6 +10,7 @@ import streamlit as st
 
 from loyalty_model.i18n import t
 from loyalty_model.workshop import live, storage
+from views import _outage
 from views._browser import scroll_to_top
 from views._common import current_lang, engine, model, require_workshop
 from views._rating import refusals, statement_radios
@@ -24,9 +25,15 @@ people = storage.list_participants(engine(), workshop.id)
 
 
 def add_participant() -> None:
-    """Form callback: runs before the page, so the selectbox can be pointed at the new person."""
-    participant = storage.add_participant(engine(), workshop.id,
-                                          st.session_state.get("participant_name"))
+    """Form callback: runs before the page, so the selectbox can be pointed at the new person.
+
+    Runs outside app.py's guard: a database that is away is said on the page (views/_outage.py).
+    """
+    added: list[storage.Participant] = []
+    if not _outage.attempt(lambda: added.append(storage.add_participant(
+            engine(), workshop.id, st.session_state.get("participant_name")))):
+        return
+    participant = added[0]
     st.session_state["participant_id"] = participant.id
     st.session_state["participant_choice"] = participant.id
     st.session_state[NAV] = {"step": 0, "show": 0}
@@ -51,7 +58,9 @@ def choose_participant() -> storage.Participant | None:
         return by_id[choice]
     with st.form("add_participant", clear_on_submit=True):
         st.text_input(t("assess.name", lang), key="participant_name",
-                      help=t("assess.name_help", lang))
+                      max_chars=storage.NAME_CHARS,
+                      help=f"{t('assess.name_help', lang)} "
+                           f"{t('common.max_chars', lang, n=storage.NAME_CHARS)}")
         st.form_submit_button(t("assess.add", lang), on_click=add_participant)
     return None
 

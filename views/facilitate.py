@@ -19,7 +19,7 @@ import streamlit as st
 from loyalty_model.i18n import t
 from loyalty_model.takeaways import charts
 from loyalty_model.workshop import links, live, storage
-from views import _page_runs
+from views import _outage, _page_runs
 from views._common import current_lang, engine, model, open_workshop, require_workshop
 from views._live_ui import LIVE_SECONDS, discussion_points, layer_table, live_view
 
@@ -65,12 +65,18 @@ def qr_png(link: str) -> bytes:
 
 
 def reveal(workshop_id: int) -> None:
-    storage.set_revealed(engine(), workshop_id, bool(st.session_state[f"reveal_{workshop_id}"]))
+    """Toggle callback; a switch whose change the database did not take flips back."""
+    key = f"reveal_{workshop_id}"
+    wanted = bool(st.session_state[key])
+    if not _outage.attempt(lambda: storage.set_revealed(engine(), workshop_id, wanted)):
+        st.session_state[key] = not wanted
 
 
 def joining(workshop_id: int) -> None:
-    storage.set_joining_open(engine(), workshop_id,
-                             bool(st.session_state[f"joining_{workshop_id}"]))
+    key = f"joining_{workshop_id}"
+    wanted = bool(st.session_state[key])
+    if not _outage.attempt(lambda: storage.set_joining_open(engine(), workshop_id, wanted)):
+        st.session_state[key] = not wanted
 
 
 base_url = app_url()
@@ -115,8 +121,13 @@ with right:
 
 @st.fragment(run_every=LIVE_SECONDS)
 def live_panel(workshop_id: int) -> None:
+    """The room, every LIVE_SECONDS; while the database is away it says so and keeps trying."""
     _page_runs.heal()
-    view = live_view(workshop_id)
+    try:
+        view = live_view(workshop_id)
+    except storage.STORAGE_ERRORS as error:
+        _outage.page_failed(error, lang)
+        return
     joined, done, answers = st.columns(3)
     joined.metric(t("facilitate.joined", lang), view.joined)
     done.metric(t("facilitate.finished", lang), view.finished_all)
@@ -155,7 +166,9 @@ else:
 with st.expander(t("trend.next_heading", lang)):
     with st.form("follow_up"):
         name = st.text_input(t("trend.next_name", lang), key="follow_up_name",
-                             placeholder=t("start.workshop_name_hint", lang))
+                             max_chars=storage.WORKSHOP_NAME_CHARS,
+                             placeholder=t("start.workshop_name_hint", lang),
+                             help=t("common.max_chars", lang, n=storage.WORKSHOP_NAME_CHARS))
         create = st.form_submit_button(t("trend.next_button", lang))
     if create:
         if not name.strip():

@@ -8,67 +8,88 @@ answers and, after the facilitator reveals them, the room's aggregate, never any
 from math import ceil
 
 import streamlit as st
-from sqlalchemy.exc import NoResultFound, SQLAlchemyError
+from sqlalchemy.exc import NoResultFound
 
 from loyalty_model.i18n import t
 from loyalty_model.workshop import storage
-from loyalty_model.workshop.access import JoinLimits, SessionGuard
-from views import _page_runs
+from views import _join_gate as gate
+from views import _outage, _page_runs
 from views import _participant as me
 from views._browser import scroll_to_top
 from views._common import current_lang, engine, model
 from views._live_ui import ROOM_SECONDS, discussion_points, layer_bars, live_view
-from views._rating import refusals, statement_radios
+from views._rating import pending, refusals, statement_radios
 
 lang = current_lang()
 layers = model().layers
 _page_runs.started()
+held_shown = False  # one "please wait" per run, whether the link or the form was held
+NOTICE = "join_notice"  # an error key to show once the workshop is known
 
 
-@st.cache_resource
-def join_limits() -> JoinLimits:
-    """One set of limits for the whole server: a fresh session must not mean fresh attempts."""
-    return JoinLimits()
-
-
-def guard() -> SessionGuard:
-    return st.session_state.setdefault("join_guard", SessionGuard())
+def held(wait: gate.Held) -> None:
+    """A refusal by the limits: say how long, and leave the link alone (it works later)."""
+    global held_shown
+    if not held_shown:
+        st.warning(t("join.slow_down", lang, seconds=ceil(wait.seconds)))
+    held_shown = True
 
 
 def lookup(code: str | None) -> storage.Workshop | None:
-    """The workshop with this code, counting a miss against the session and the server."""
-    client = st.context.ip_address
-    wait = join_limits().wait(guard(), client)
-    if wait > 0:
-        st.warning(t("join.slow_down", lang, seconds=ceil(wait)))
+    """The workshop with this code, judged under the limits (views/_join_gate.py)."""
+    found = gate.by_code(code)
+    if isinstance(found, gate.Held):
+        held(found)
         return None
-    workshop = storage.workshop_by_code(engine(), code or "")
-    if workshop is None:
-        join_limits().failed(guard(), client)
+    if found is None:
         st.error(t("join.unknown_code", lang))
-    return workshop
+    return found
 
 
-def joined_workshop() -> storage.Workshop | None:
-    """The workshop of this session; looked up (and rate-limited) once per session."""
-    workshop_id = st.session_state.get("joined_workshop_id")
-    if workshop_id:
-        try:
-            return storage.get_workshop(engine(), workshop_id)
-        except NoResultFound:
-            me.forget()
-            return None
-    code = st.session_state.get("join_code")
-    if not code:
-        return None
-    workshop = lookup(code)
-    if workshop is None:
-        me.forget()
-        return None
+def name_help() -> str:
+    """What the name is for, and how long it may be (the field stops there, and says so)."""
+    return f"{t('join.name_help', lang)} {t('common.max_chars', lang, n=storage.NAME_CHARS)}"
+
+
+def admit(workshop: storage.Workshop) -> storage.Workshop:
     st.session_state["joined_workshop_id"] = workshop.id
     if me.default_language(workshop.language):
         st.rerun()
     return workshop
+
+
+def joined_workshop() -> storage.Workshop | None:
+    """The workshop of this session: a link's token first (never limited), then the code.
+
+    Once found it is remembered for the session, and during a database outage the page goes on
+    with what it read last (views/_outage.py). Only a verdict (an unknown code, a token that
+    opens nothing) changes the address bar; a "please wait" never does.
+    """
+    workshop_id = st.session_state.get("joined_workshop_id")
+    if workshop_id:
+        try:
+            return _outage.last_known(f"workshop:{workshop_id}",
+                                      lambda: storage.get_workshop(engine(), workshop_id))
+        except NoResultFound:
+            me.forget()
+            return None
+    code, token = st.session_state.get("join_code"), st.session_state.get("participant_token")
+    if not code:
+        return None
+    if token:
+        found = gate.by_link(code, token)
+        if found is not None:
+            return admit(found[0])
+        gate.failed()  # a forged or foreign token
+        st.session_state["participant_token"] = None
+        me.keep_url()
+        st.session_state[NOTICE] = "join.bad_link"  # shown after a possible language rerun
+    found = lookup(code)
+    if found is None:
+        if not held_shown:  # an unknown code is a verdict; a "please wait" is not
+            me.forget()
+        return None
+    return admit(found)
 
 
 def join(workshop: storage.Workshop, name: str) -> None:
@@ -86,11 +107,13 @@ def join_form() -> None:
     if st.session_state.get("facilitator_key"):
         st.info(t("join.facilitator_note", lang))
     st.write(t("join.intro", lang))
+    if st.session_state.get("join_code") and "join_code_input" not in st.session_state:
+        st.session_state["join_code_input"] = st.session_state["join_code"]  # held: kept
     with st.form("join_by_code"):
         code = st.text_input(t("join.code", lang), key="join_code_input", max_chars=16,
                              placeholder="ABC234")
-        name = st.text_input(t("join.name", lang), key="join_name_input", max_chars=120,
-                             help=t("join.name_help", lang))
+        name = st.text_input(t("join.name", lang), key="join_name_input",
+                             max_chars=storage.NAME_CHARS, help=name_help())
         submitted = st.form_submit_button(t("join.button", lang), type="primary")
     if submitted:
         workshop = lookup(me.clean_code(code))
@@ -104,8 +127,8 @@ def name_form(workshop: storage.Workshop) -> None:
     st.write(t("join.welcome", lang))
     st.text(workshop.name)
     with st.form("join_named"):
-        name = st.text_input(t("join.name", lang), key="join_name_input", max_chars=120,
-                             help=t("join.name_help", lang))
+        name = st.text_input(t("join.name", lang), key="join_name_input",
+                             max_chars=storage.NAME_CHARS, help=name_help())
         submitted = st.form_submit_button(t("join.button", lang), type="primary")
     if submitted:
         join(workshop, name)
@@ -138,7 +161,8 @@ def go(nav: dict, step: int) -> None:
 
 
 def rate(participant: storage.Participant) -> None:
-    answers = storage.participant_answers(engine(), participant.id)
+    answers = _outage.last_known(f"answers:{participant.id}",
+                                 lambda: storage.participant_answers(engine(), participant.id))
     total = len(model().statements)
     nav = navigation()
     if nav["step"] is None:
@@ -147,6 +171,8 @@ def rate(participant: storage.Participant) -> None:
     scroll_to_top(step)  # a new layer starts at its heading, not where the last one ended
     st.progress(len(answers) / total, text=t("join.progress", lang, done=len(answers),
                                                  total=total))
+    if st.session_state.get(_outage.TROUBLE) and not pending():
+        st.info(t("storage.last_saved", lang), icon=":material/cloud_off:")
     refusals(lang)
     if step >= len(layers):
         finished(answers, total, nav)
@@ -196,12 +222,12 @@ def room_results(workshop_id: int) -> None:
     _page_runs.heal()
     try:
         revealed = storage.get_workshop(engine(), workshop_id).revealed
-    except SQLAlchemyError:
-        return
-    if not revealed:
+        view = live_view(workshop_id) if revealed else None
+    except storage.STORAGE_ERRORS:
+        return  # the rating part says so; this part checks again on its next tick
+    if view is None:
         st.caption(t("join.not_revealed", lang))
         return
-    view = live_view(workshop_id)
     st.subheader(t("join.room_heading", lang))
     st.caption(t("join.room_caption", lang, n=view.joined))
     layer_bars(view, lang)
@@ -211,14 +237,18 @@ def room_results(workshop_id: int) -> None:
 
 st.title(t("join.title", lang))
 workshop = joined_workshop()
+if st.session_state.get(NOTICE):
+    st.error(t(st.session_state.pop(NOTICE), lang))
 if workshop is None:
     join_form()
     st.stop()
 
 token = st.session_state.get("participant_token")
-participant = storage.participant_by_token(engine(), workshop.id, token) if token else None
+participant = None if not token else _outage.last_known(
+    f"participant:{workshop.id}:{token}",
+    lambda: storage.participant_by_token(engine(), workshop.id, token))
 if token and participant is None:
-    join_limits().failed(guard(), st.context.ip_address)  # a forged or foreign token
+    gate.failed()  # a forged or foreign token
     st.session_state["participant_token"] = None
     me.keep_url()
     st.error(t("join.bad_link", lang))
@@ -230,7 +260,7 @@ if participant is None:
     st.stop()
 
 st.caption(t("join.joined_as", lang, code=workshop.code))
-st.text(workshop.name + (f" · {participant.name}" if participant.name else ""))
+st.text(workshop.name + (f" · {participant.name}" if participant.name else ""))  # as text
 rate(participant)
 st.divider()
 room_results(workshop.id)

@@ -1,8 +1,9 @@
 """KPIs: the company's own numbers, uploaded as a kpis file, typed in, or from the sample."""
 
+import pandas as pd
 import streamlit as st
 
-from loyalty_model.i18n import t
+from loyalty_model.i18n import fmt_plain_number, parse_number, t
 from loyalty_model.intake.kpi_file import ReadError, merge_kpis, parse_kpi_frame, read_kpi_file
 from loyalty_model.model import DATA_DIR
 from loyalty_model.takeaways.report_text import kpi_scoring_text, kpi_source_text
@@ -10,7 +11,36 @@ from loyalty_model.workshop import storage
 from loyalty_model.workshop.settings import workshop_currency
 from views import _raw_upload as raw_upload
 from views import _targets as targets_step
-from views._common import current_lang, engine, model, require_workshop
+from views._common import current_lang, engine, model, plain, require_workshop
+
+
+def _shown(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Values and targets as the page writes numbers (0,779 in Danish), to read and to edit."""
+    out = frame.copy()
+    for column in ("value", "target"):
+        if column in out:
+            out[column] = out[column].map(
+                lambda v: None if pd.isna(v) else fmt_plain_number(v, lang, 6)).astype(object)
+    return out
+
+
+def _numbers_as_file_text(edited: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str]]:
+    """Values and targets typed in the page's format, rewritten as a kpis file writes them
+    (0.779), plus a line for each cell that is no number in that format."""
+    out, problems = edited.copy(), []
+    for column in ("value", "target"):
+        for index, raw in edited[column].items():
+            if raw is None or pd.isna(raw) or not str(raw).strip():
+                out.at[index, column] = None
+                continue
+            try:
+                out.at[index, column] = repr(parse_number(str(raw), lang))
+            except ValueError as error:
+                problems.append(f"{t(f'kpis.col_{column}', lang)} · " + t(
+                    "common.not_a_number", lang, value=str(raw).strip()[:30],
+                    hint=str(error) or "–"))
+    return out, problems
+
 
 lang = current_lang()
 st.title(t("kpis.title", lang))
@@ -33,15 +63,16 @@ with upload_tab:
         try:
             result = read_kpi_file(uploaded.getvalue(), uploaded.name, model())
         except ReadError as error:
-            st.error(t("kpis.unreadable", lang, message=error.localized(lang).rstrip(".")))
+            st.error(t("kpis.unreadable", lang,  # names the file: shown as typed, as text
+                       message=plain(error.localized(lang).rstrip("."))))
         else:
             if result.problems:
                 st.warning(t("kpis.problems", lang, bad=result.problem_count,
-                             total=result.rows_total, file=result.file))
+                             total=result.rows_total, file=plain(result.file)))
                 for line in result.summary(lang=lang):
                     st.text(line)
             if result.rows_ok:
-                st.dataframe(result.frame.head(20), hide_index=True)
+                st.dataframe(_shown(result.frame.head(20), lang), hide_index=True)
                 label = (t("kpis.load_good_rows", lang, n=result.rows_ok) if result.problems
                          else t("kpis.load_rows", lang, n=result.rows_ok))
                 if st.button(label, type="primary", key="kpi_load"):
@@ -50,7 +81,7 @@ with upload_tab:
                     st.session_state["kpi_upload_round"] = upload_round + 1
                     st.rerun()
             else:
-                st.error(t("kpis.nothing_usable", lang, file=result.file))
+                st.error(t("kpis.nothing_usable", lang, file=plain(result.file)))
 
 with raw_tab:
     raw_upload.render(workshop, current, lang)
@@ -58,21 +89,26 @@ with raw_tab:
 with manual_tab:
     st.caption(t("kpis.manual_help", lang))
     names = {k: f"{spec.name(lang)} ({k})" for k, spec in model().kpis.items()}
-    editable = current.astype({"kpi": object, "period": object}).copy()
+    editable = _shown(current.astype({"kpi": object, "period": object}), lang)
     edited = st.data_editor(
-        editable, num_rows="dynamic", hide_index=True, key="kpi_editor",
+        editable, num_rows="dynamic", hide_index=True, key=f"kpi_editor_{lang}",
         column_config={
             "kpi": st.column_config.SelectboxColumn(t("kpis.col_kpi", lang),
                                                     options=list(names), required=True),
-            "value": st.column_config.NumberColumn(t("kpis.col_value", lang), required=True),
+            "value": st.column_config.TextColumn(t("kpis.col_value", lang), required=True),
             "period": st.column_config.TextColumn(t("kpis.col_period", lang), required=True),
-            "target": st.column_config.NumberColumn(t("kpis.col_target", lang)),
+            "target": st.column_config.TextColumn(t("kpis.col_target", lang)),
         },
     )
     if st.button(t("kpis.save_manual", lang), key="kpi_save_manual"):
-        as_text = edited.astype(object).where(edited.notna(), None).astype("string")
+        typed, unreadable = _numbers_as_file_text(edited, lang)
+        as_text = typed.astype(object).where(typed.notna(), None).astype("string")
         result = parse_kpi_frame(as_text, model(), file=t("kpis.manual_file", lang))
-        if result.problems:
+        if unreadable:
+            st.error(t("kpis.manual_problems", lang))
+            for line in unreadable:
+                st.text(line)
+        elif result.problems:
             st.error(t("kpis.manual_problems", lang))
             for line in result.summary(lang=lang):
                 st.text(line)

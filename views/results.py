@@ -7,7 +7,7 @@ from loyalty_model.assessment.actions import after_basics
 from loyalty_model.assessment.kpi_scoring import kpi_trend, layer_kpi_trend
 from loyalty_model.assessment.reading import brief_reading, status_key
 from loyalty_model.assessment.scoring import assess, with_settings
-from loyalty_model.i18n import t
+from loyalty_model.i18n import fmt_number, t
 from loyalty_model.takeaways import charts
 from loyalty_model.workshop import storage
 from loyalty_model.workshop.settings import workshop_currency
@@ -65,7 +65,9 @@ with st.expander(t("results.settings", lang)):
               key="set_gap")
     st.slider(t("results.weak_below", lang), 30, 90, int(defaults.weak_layer_below),
               key="set_weak")
-    st.slider(t("results.discussion_spread", lang), 0.5, 2.0, float(defaults.discussion_spread),
-              0.1, key="set_spread")
+    steps = [round(0.5 + i / 10, 1) for i in range(16)]  # 0,5 … 2,0, written as the page writes
+    st.select_slider(t("results.discussion_spread", lang), steps,
+                     value=min(steps, key=lambda v: abs(v - defaults.discussion_spread)),
+                     format_func=lambda v: fmt_number(v, lang, 1), key="set_spread")
 
 _take_home.render(engine(), model(), workshop, settings, lang, (matrix or {}).get("shares"))

@@ -4,7 +4,7 @@ import streamlit as st
 
 from loyalty_model.i18n import LANGUAGES, t
 from loyalty_model.workshop import sample, storage
-from views._common import current_lang, current_workshop, engine, model, open_workshop
+from views._common import current_lang, current_workshop, engine, model, open_workshop, plain
 
 lang = current_lang()
 st.title(t("start.title", lang))
@@ -30,7 +30,7 @@ def follow_ui_language() -> None:
 
 open_now = current_workshop()
 if open_now is not None:
-    st.success(t("start.open_workshop", lang, name=open_now.name, code=open_now.code))
+    st.success(t("start.open_workshop", lang, name=plain(open_now.name), code=open_now.code))
     st.page_link("views/assess.py", label=t("start.continue", lang), icon=":material/edit_note:")
 
 left, right = st.columns(2)
@@ -45,9 +45,12 @@ with left:
 with right:
     st.subheader(t("start.own_heading", lang))
     with st.form("new_workshop"):
-        name = st.text_input(t("start.workshop_name", lang), key="new_name",
-                             placeholder=t("start.workshop_name_hint", lang))
-        team = st.text_input(t("start.team_name", lang), key="new_team")
+        limit = storage.WORKSHOP_NAME_CHARS  # the field stops there, and its help says so
+        name = st.text_input(t("start.workshop_name", lang), key="new_name", max_chars=limit,
+                             placeholder=t("start.workshop_name_hint", lang),
+                             help=t("common.max_chars", lang, n=limit))
+        team = st.text_input(t("start.team_name", lang), key="new_team", max_chars=limit,
+                             help=t("common.max_chars", lang, n=limit))
         follow_ui_language()
         workshop_lang = st.selectbox(t("start.workshop_language", lang), list(LANGUAGES),
                                      format_func=LANGUAGES.get, key="new_lang")
@@ -62,8 +65,6 @@ with right:
             st.switch_page("views/facilitate.py")
 
 # --- Import a workshop exported as JSON on another machine ---------------------------------------
-import re  # noqa: E402
-
 from loyalty_model.workshop.workshop_json import WorkshopFileError, import_workshop  # noqa: E402
 
 with st.expander(t("json_import.heading", lang)):
@@ -73,9 +74,8 @@ with st.expander(t("json_import.heading", lang)):
         try:
             imported, imported_key = import_workshop(engine(), upload.getvalue(), model())
         except WorkshopFileError as error:
-            # the message can quote the file's content: escape it so it renders as plain text
-            plain = re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$:])", r"\\\1", str(error))
-            st.error(t("json_import.failed", lang, message=plain))
+            # the message can quote the file's content: escaped, so it renders as plain text
+            st.error(t("json_import.failed", lang, message=plain(str(error))))
         else:
             open_workshop(imported, imported_key)
             st.session_state["facilitator_key_new"] = True  # facilitate shows the key, once

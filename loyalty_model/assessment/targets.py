@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from loyalty_model.assessment.kpi_scoring import KpiResult, score_kpis
-from loyalty_model.i18n import DEFAULT_CURRENCY, fmt_kpi_value, fmt_number, t
+from loyalty_model.i18n import DEFAULT_CURRENCY, fmt_kpi_value, fmt_number, parse_number, t
 from loyalty_model.messages import Message, Number
 from loyalty_model.model import KpiSpec, Model, ScoringSettings
 
@@ -86,20 +86,23 @@ class TargetEdits:
     problems: list[Message]
 
 
-def targets_from_table(edited: pd.DataFrame, model: Model) -> TargetEdits:
-    """Read the edited table back: empty cells mean "no team target" for that KPI."""
+def targets_from_table(edited: pd.DataFrame, model: Model, lang: str = "en") -> TargetEdits:
+    """Read the edited table back: empty cells mean "no team target" for that KPI. A target
+    typed as text is read in `lang`'s number format (92,5 on a Danish page)."""
     targets: dict[str, float] = {}
     problems: list[Message] = []
     for row in edited.to_dict("records"):
         spec = model.kpis.get(str(row.get("kpi")))
         raw = row.get("team_target")
+        if isinstance(raw, str) and not raw.strip():
+            raw = None
         if spec is None or raw is None or (isinstance(raw, float) and math.isnan(raw)):
             continue
         if spec.basis == "benchmark":  # the public bands win; a typed target would be ignored
             problems.append(Message("targets.benchmark_kpi", kpi=spec.name))
             continue
         try:
-            shown = float(raw)
+            shown = parse_number(raw, lang) if isinstance(raw, str) else float(raw)
         except (TypeError, ValueError):
             problems.append(Message("targets.not_a_number", kpi=spec.name, value=str(raw)[:40]))
             continue

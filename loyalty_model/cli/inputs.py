@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -12,17 +14,54 @@ from loyalty_model.messages import Message, Number, localized
 from loyalty_model.model import Model
 
 EXIT_BAD_INPUT = 2
+INPUT_OPTIONS = ("ratings", "kpis", "actions", "logo", "orders", "surveys", "tickets",
+                 "customers")  # every option that names a file to read
 
 
 class InputError(Exception):
     """Something the user gave us is wrong; the message says what, in one line."""
 
 
-def read_bytes(path: str) -> bytes:
+def _not_a_file(path: str) -> InputError:
+    return InputError(f"{path}: not a regular file (a pipe, device or folder cannot be read; "
+                      "give the path of a CSV or Excel file)")
+
+
+def regular_file(path: str) -> None:
+    """Refuse anything but a regular file before it is opened.
+
+    A FIFO (named pipe) given as a file made the command wait for ever: opening one for reading
+    blocks until some program writes to it. `stat` never blocks, so it asks first.
+    """
     try:
-        return Path(path).read_bytes()
+        mode = os.stat(path).st_mode
     except OSError as error:
         raise InputError(f"{path}: cannot be read ({error.strerror or error})") from error
+    if not stat.S_ISREG(mode):
+        raise _not_a_file(path)
+
+
+def check_inputs(args: object) -> None:
+    """Every file option of a command checked at once, before any work starts."""
+    for option in INPUT_OPTIONS:
+        value = getattr(args, option, None)
+        if isinstance(value, str):
+            regular_file(value)
+
+
+def read_bytes(path: str) -> bytes:
+    """The file's content; opened without blocking, so a pipe swapped in is refused too."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from error
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise _not_a_file(path)
+        try:
+            return file.read()
+        except OSError as error:
+            raise InputError(f"{path}: cannot be read ({error.strerror or error})") from error
 
 
 def read_ratings(path: str, lang: str = "en") -> pd.DataFrame:

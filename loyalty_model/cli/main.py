@@ -10,7 +10,7 @@ import os
 import sys
 
 from loyalty_model.cli import kpis, report, score, statements
-from loyalty_model.cli.inputs import EXIT_BAD_INPUT, InputError
+from loyalty_model.cli.inputs import EXIT_BAD_INPUT, InputError, check_inputs
 from loyalty_model.model import load_model
 
 
@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        check_inputs(args)  # a FIFO or a device is refused at once, before it can block
         return args.func(args, load_model())
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -12,9 +12,8 @@ import pandas as pd
 
 from loyalty_model.assessment.business_case import Iceberg, Inputs
 from loyalty_model.i18n import fmt_number, t
+from loyalty_model.takeaways.charts import localised
 
-# Vega formats numbers in the browser's locale: whole numbers with Danish thousands dots
-DANISH_THOUSANDS = "replace(format(datum.value, ',.0f'), regexp(',', 'g'), '.')"
 ICEBERG_COLOURS = {"complaints": "#cfe8ef", "silent": "#2e86ab", "told": "#1b4965"}
 
 
@@ -37,21 +36,20 @@ def survival_chart(inputs: Inputs, lang: str = "en", years: int | None = None) -
     names = {"today": t("business.chart_today", lang),
              "improved": t("business.chart_improved", lang)}
     frame["scenario_name"] = frame["scenario"].map(names)
-    return (
+    return localised(
         alt.Chart(frame, title=t("business.chart_base", lang))
         .mark_line(point=True, strokeWidth=3)
         .encode(
             x=alt.X("year:O", title=t("business.chart_year", lang), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("customers:Q", title=t("business.chart_customers", lang),
                     scale=alt.Scale(zero=False),  # the gap between the lines is the point
-                    axis=alt.Axis(labelExpr=DANISH_THOUSANDS) if lang == "da" else alt.Axis()),
+                    axis=alt.Axis(format=",.0f")),
             color=alt.Color("scenario_name:N", title=None, sort=list(names.values()),
                             scale=alt.Scale(range=["#d1495b", "#00798c"]),
                             legend=alt.Legend(orient="bottom")),
             tooltip=["scenario_name:N", "year:O", alt.Tooltip("customers:Q", format=",.0f")],
         )
-        .properties(width=520, height=260)
-    )
+        .properties(width=520, height=260), lang)
 
 
 def iceberg_frame(berg: Iceberg, lang: str) -> pd.DataFrame:
@@ -64,7 +62,7 @@ def iceberg_frame(berg: Iceberg, lang: str) -> pd.DataFrame:
         {"part": "told", "label": t("business.iceberg_told", lang),
          "people": berg.told, "signed": -berg.told},
     ])
-    # formatted here, not by Vega: the browser would print 1,560 even in a Danish app
+    # formatted here, as every number in a table beside the chart is (i18n.fmt_number)
     frame["people_text"] = frame["people"].map(lambda v: fmt_number(v, lang))
     return frame
 
@@ -93,5 +91,5 @@ def iceberg_chart(berg: Iceberg, lang: str = "en") -> alt.LayerChart:
     ).transform_filter("datum.signed < 0")
     water = alt.Chart(pd.DataFrame({"y": [0]}))
     line = water.mark_rule(color="#2e86ab", strokeDash=[6, 4], strokeWidth=2).encode(y="y:Q")
-    return alt.layer(bars, labels, deep, line, title=t("business.chart_iceberg", lang)
-                     ).properties(width=520, height=320)
+    return localised(alt.layer(bars, labels, deep, line, title=t("business.chart_iceberg", lang)
+                               ).properties(width=520, height=320), lang)

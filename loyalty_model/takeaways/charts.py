@@ -1,7 +1,10 @@
 """Charts as data: tidy frames in, Altair charts out, the same specs on screen and in reports.
 
 No Streamlit here: the app renders these with st.altair_chart, the reports turn the very same
-specs into images with vl-convert, and the tests assert on `chart.to_dict()`.
+specs into images with vl-convert, and the tests assert on `chart.to_dict()`. Every builder
+returns its chart `localised`: the spec carries the language's number locale (config.locale,
+from i18n.vega_locale), so Vega writes 1,5 and 40 % on a Danish axis whatever the browser's own
+locale is, on screen as in the PDF and the deck.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import altair as alt
 import pandas as pd
 
 from loyalty_model.assessment.scoring import Assessment
-from loyalty_model.i18n import t
+from loyalty_model.i18n import t, vega_locale
 from loyalty_model.model import Model
 
 STATUS_COLOURS = {
@@ -30,6 +33,11 @@ DISCUSS_COLOUR = STATUS_COLOURS["blind_spot"]
 AGREED_COLOUR = "#5c6b73"
 WIDTH = 560
 LABEL_LINE = 46  # characters per line of a wrapped statement label
+
+
+def localised(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
+    """`chart` with the number format of `lang` for its axes, labels and tooltips."""
+    return chart.configure(locale=vega_locale(lang))
 
 
 def wrap(text: str, width: int = LABEL_LINE) -> str:
@@ -59,7 +67,7 @@ def layer_scores_frame(assessment: Assessment, model: Model, lang: str) -> pd.Da
 def self_vs_kpi_chart(assessment: Assessment, model: Model, lang: str = "en") -> alt.Chart:
     frame = layer_scores_frame(assessment, model, lang)
     layer_order = [model.layer(r.layer).name(lang) for r in assessment.layers]
-    return (
+    return localised(
         alt.Chart(frame.dropna(subset=["score"]), title=t("chart.self_vs_kpi", lang))
         .mark_bar()
         .encode(
@@ -72,8 +80,7 @@ def self_vs_kpi_chart(assessment: Assessment, model: Model, lang: str = "en") ->
                             legend=alt.Legend(orient="bottom")),
             tooltip=["layer:N", "measure:N", alt.Tooltip("score:Q", format=".0f")],
         )
-        .properties(width=WIDTH, height=alt.Step(16))
-    )
+        .properties(width=WIDTH, height=alt.Step(16)), lang)
 
 
 def gaps_frame(assessment: Assessment, model: Model, lang: str) -> pd.DataFrame:
@@ -107,8 +114,8 @@ def gaps_chart(assessment: Assessment, model: Model, lang: str = "en") -> alt.La
         text="status_label:N",
     ).transform_filter("!datum.has_gap")
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#444").encode(x="x:Q")
-    return alt.layer(bars, labels, zero, title=t("chart.gaps", lang)).properties(
-        width=WIDTH, height=alt.Step(28))
+    return localised(alt.layer(bars, labels, zero, title=t("chart.gaps", lang)).properties(
+        width=WIDTH, height=alt.Step(28)), lang)
 
 
 def spread_frame(assessment: Assessment, model: Model, lang: str,
@@ -151,8 +158,8 @@ def spread_chart(assessment: Assessment, model: Model, lang: str = "en",
         x="mean:Q", color=colour,
         tooltip=["full_text:N", alt.Tooltip("mean:Q", format=".1f"),
                  alt.Tooltip("spread:Q", format=".1f", title=t("chart.disagreement", lang))])
-    return alt.layer(rule, point, title=t("chart.spread", lang)).properties(
-        width=WIDTH - 160, height=alt.Step(12 + 14 * lines))
+    return localised(alt.layer(rule, point, title=t("chart.spread", lang)).properties(
+        width=WIDTH - 160, height=alt.Step(12 + 14 * lines)), lang)
 
 
 def kpi_trend_chart(layer_trend: pd.DataFrame, model: Model, lang: str = "en") -> alt.Chart:
@@ -160,7 +167,7 @@ def kpi_trend_chart(layer_trend: pd.DataFrame, model: Model, lang: str = "en") -
     frame = layer_trend.dropna(subset=["score"]).copy()
     names = [layer.name(lang) for layer in model.layers]
     frame["layer_name"] = frame["layer"].map(lambda k: model.layer(k).name(lang))
-    return (
+    return localised(
         alt.Chart(frame, title=t("chart.kpi_trend", lang))
         .mark_line(point=True, strokeWidth=3)
         .encode(
@@ -170,10 +177,9 @@ def kpi_trend_chart(layer_trend: pd.DataFrame, model: Model, lang: str = "en") -
                             scale=alt.Scale(domain=names, range=LAYER_COLOURS),
                             legend=alt.Legend(orient="bottom")),
             tooltip=["layer_name:N", "period:O", alt.Tooltip("score:Q", format=".0f"),
-                     alt.Tooltip("kpis:Q", title="KPIs")],
+                     alt.Tooltip("kpis:Q", title=t("chart.kpi_count", lang))],
         )
-        .properties(width=WIDTH, height=260)
-    )
+        .properties(width=WIDTH, height=260), lang)
 
 
 def matrix_frame(shares: dict[str, float], model: Model, lang: str) -> pd.DataFrame:
@@ -207,8 +213,8 @@ def loyalty_matrix_chart(shares: dict[str, float], model: Model, lang: str = "en
         text="quadrant:N")
     shares_text = base.mark_text(dy=font_size, fontSize=font_size + 4).encode(
         text=alt.Text("share:Q", format=".0%"))
-    return alt.layer(cells, names, shares_text, title=t("chart.matrix", lang)).properties(
-        width=420, height=260)
+    return localised(alt.layer(cells, names, shares_text, title=t("chart.matrix", lang))
+                     .properties(width=420, height=260), lang)
 
 
 def layer_trend_chart(history: pd.DataFrame, model: Model, lang: str = "en") -> alt.Chart:
@@ -216,7 +222,7 @@ def layer_trend_chart(history: pd.DataFrame, model: Model, lang: str = "en") -> 
     frame = history.dropna(subset=["score"]).copy()
     names = [layer.name(lang) for layer in model.layers]
     frame["layer_name"] = frame["layer"].map(lambda k: model.layer(k).name(lang))
-    return (
+    return localised(
         alt.Chart(frame, title=t("chart.layer_trend", lang))
         .mark_line(point=True)
         .encode(
@@ -229,5 +235,4 @@ def layer_trend_chart(history: pd.DataFrame, model: Model, lang: str = "en") -> 
             tooltip=["workshop:O", "layer_name:N", "measure:N",
                      alt.Tooltip("score:Q", format=".0f")],
         )
-        .properties(width=WIDTH, height=260)
-    )
+        .properties(width=WIDTH, height=260), lang)

@@ -1,9 +1,17 @@
 """CSV and XLSX exports a team takes away: the action plan and the results per layer.
 
 Participants type the action text, so every cell is neutralised against formula injection before
-it reaches a spreadsheet: a cell starting with = + - @ (or tab / carriage return) gets a leading
-apostrophe, which Excel and LibreOffice show as plain text. The XLSX workbook goes through the
-same neutralise() and additionally stores every text cell as a string, never as a formula.
+it reaches a spreadsheet: a cell starting with = + - @ (or tab / carriage return), also behind
+leading NUL, control characters or whitespace, gets a leading apostrophe, which Excel and
+LibreOffice show as plain text. The XLSX workbook goes through the same neutralise() and
+additionally stores every text cell as a string, never as a formula.
+
+Numbers are written for the reader's Excel: a Danish CSV is separated by semicolons and writes
+59,9 (Danish Excel splits on ";" and reads a decimal comma; with "," it opens everything in one
+column), an English one by commas with 59.9; dates stay ISO (2026-12-30), which Excel in every
+language turns into a real date. XLSX cells keep their types (numbers, dates) and carry number
+formats (scores with one decimal, shares as percentages, amounts with the currency, dates as
+i18n.fmt_date writes them), so Excel shows them as the app does and can still calculate.
 """
 
 from __future__ import annotations
@@ -16,15 +24,29 @@ import pandas as pd
 
 from loyalty_model.assessment.scoring import Assessment
 from loyalty_model.assessment.targets import basis_label
-from loyalty_model.i18n import DEFAULT_CURRENCY, currency_symbol, t
+from loyalty_model.i18n import (
+    DEFAULT_CURRENCY,
+    csv_separator,
+    excel_date,
+    fmt_plain_number,
+    money_pattern,
+    percent_pattern,
+    t,
+)
 from loyalty_model.model import Model
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r",
+                  "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and their full-width forms
+# What a spreadsheet may skip before it looks for a formula (OWASP, CSV injection): NUL and the
+# other control characters, any whitespace, zero-width space and BOM. "\0=1+1" is a formula.
+_SKIPPED_FIRST = re.compile(r"^[\s\x00-\x1f\x7f\u200b\ufeff]+")
 
 
 def neutralise(value: object) -> object:
-    """Make a cell inert if a spreadsheet would read it as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Make a cell inert if a spreadsheet would read it as a formula: an apostrophe first, also
+    when the formula hides behind leading control characters or whitespace."""
+    if isinstance(value, str) and (value.startswith(FORMULA_STARTS)
+                                   or _SKIPPED_FIRST.sub("", value).startswith(FORMULA_STARTS)):
         return "'" + value
     return value
 
@@ -39,9 +61,17 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM so Excel on a Danish Windows machine shows æ, ø and å correctly."""
-    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+def _csv(frame: pd.DataFrame, lang: str = "en") -> bytes:
+    """UTF-8 with BOM so Excel on a Danish Windows machine shows æ, ø and å correctly; the
+    separator and decimal mark of the language (i18n.csv_separator, fmt_plain_number)."""
+    safe = safe_frame(frame)  # text neutralised first: a negative number is no formula
+    for column in safe.columns:
+        if pd.api.types.is_float_dtype(safe[column]):
+            safe[column] = safe[column].map(lambda v: fmt_plain_number(v, lang)).astype(object)
+    # CRLF rows (RFC 4180): a cell holding a lone CR is then quoted; with "\n" rows it was not,
+    # and a spreadsheet started a new row, and a formula, after the CR of "'\r=1+1"
+    return safe.to_csv(index=False, sep=csv_separator(lang),
+                       lineterminator="\r\n").encode("utf-8-sig")
 
 
 def actions_table(plan: pd.DataFrame, model: Model, lang: str) -> pd.DataFrame:
@@ -56,7 +86,7 @@ def actions_table(plan: pd.DataFrame, model: Model, lang: str) -> pd.DataFrame:
 
 
 def actions_csv(plan: pd.DataFrame, model: Model, lang: str) -> bytes:
-    return _csv(actions_table(plan, model, lang))
+    return _csv(actions_table(plan, model, lang), lang)
 
 
 def results_table(assessment: Assessment, model: Model, lang: str) -> pd.DataFrame:
@@ -75,7 +105,7 @@ def results_table(assessment: Assessment, model: Model, lang: str) -> pd.DataFra
 
 
 def results_csv(assessment: Assessment, model: Model, lang: str) -> bytes:
-    return _csv(results_table(assessment, model, lang))
+    return _csv(results_table(assessment, model, lang), lang)
 
 
 # --- XLSX --------------------------------------------------------------------------------------
@@ -89,8 +119,8 @@ def statements_table(assessment: Assessment, model: Model, lang: str) -> pd.Data
         {
             t("export.layer", lang): model.layer(s.layer).name(lang),
             t("xlsx.statement", lang): model.statement(s.statement_id).text(lang),
-            t("xlsx.mean", lang): None if s.mean is None else round(s.mean, 2),
-            t("xlsx.spread", lang): None if s.spread is None else round(s.spread, 2),
+            t("xlsx.mean", lang): None if s.mean is None else round(s.mean, 1),
+            t("xlsx.spread", lang): None if s.spread is None else round(s.spread, 1),
             t("xlsx.answers", lang): s.n,
             t("xlsx.dont_know", lang): s.dont_know,
             t("xlsx.discussion", lang): t("xlsx.yes", lang) if s.discussion else "",
@@ -127,7 +157,9 @@ def _as_date(value: object) -> object:
     return value
 
 
-def _write_sheet(sheet, frame: pd.DataFrame, lang: str) -> None:  # noqa: ANN001 (Worksheet)
+def _write_sheet(sheet, frame: pd.DataFrame, lang: str,  # noqa: ANN001 (Worksheet)
+                 formats: dict[str, str] | None = None) -> None:
+    """Header, typed rows and column widths; `formats` maps a column to its number format."""
     from openpyxl.styles import Font
 
     safe = safe_frame(frame)
@@ -150,19 +182,37 @@ def _write_sheet(sheet, frame: pd.DataFrame, lang: str) -> None:  # noqa: ANN001
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # a string cell is never evaluated, whatever it starts with
             elif isinstance(cell.value, date):
-                cell.number_format = "DD-MM-YYYY" if lang == "da" else "YYYY-MM-DD"
+                cell.number_format = excel_date(lang)
+            elif isinstance(cell.value, int | float) and str(safe.columns[cell.column - 1]) \
+                    in (formats or {}):
+                cell.number_format = formats[str(safe.columns[cell.column - 1])]
     for index, column in enumerate(safe.columns, start=1):
         longest = max([len(str(column)), *(len(str(v)) for v in safe.iloc[:, index - 1])])
         sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(80, longest + 2)
     sheet.freeze_panes = "A2"
 
 
+def excel_format(pattern: str) -> str:
+    """A CLDR number pattern from i18n as an Excel number format: quoted literals in double
+    quotes, plain spaces. Excel puts in the reader's own separators; the value stays a number."""
+    return re.sub(r"'([^']*)'", lambda m: '"' + m.group(1) + '"', pattern.replace("\u00a0", " "))
+
+
 def money_format(lang: str, currency: str = DEFAULT_CURRENCY) -> str:
-    """Excel number format writing an amount as the app does (12.345 kr. / DKK 12,345); Excel
-    puts in the reader's own separators, the value stays a number to calculate with."""
-    if lang == "da":
-        return f'#,##0 "{currency_symbol(currency, lang)}"'
-    return f'"{currency} "#,##0'
+    """An amount as the app writes it (12.345 kr. / DKK 12,345)."""
+    return excel_format(money_pattern(lang, currency))
+
+
+ONE_DECIMAL = "#,##0.0"
+
+
+def percent_format(lang: str) -> str:
+    """A share with one decimal, spaced before % where the language is (87,7 % in Danish)."""
+    return excel_format(percent_pattern(lang, 1))
+
+
+def _score_formats(lang: str, *keys: str) -> dict[str, str]:
+    return {t(key, lang): ONE_DECIMAL for key in keys}
 
 
 def results_xlsx(assessment: Assessment, model: Model, lang: str, plan: pd.DataFrame,
@@ -177,14 +227,18 @@ def results_xlsx(assessment: Assessment, model: Model, lang: str, plan: pd.DataF
         (t("xlsx.sheet_statements", lang), statements_table(assessment, model, lang)),
         (t("xlsx.sheet_kpis", lang), kpis_table(assessment, model, lang)),
     ]
+    formats = [_score_formats(lang, "export.self_score", "export.kpi_score", "export.gap"), {},
+               _score_formats(lang, "xlsx.mean", "xlsx.spread"),
+               _score_formats(lang, "xlsx.score")]
     workbook.remove(workbook.active)
-    for title, frame in sheets:
-        _write_sheet(workbook.create_sheet(title[:31]), frame, lang)
+    for (title, frame), columns in zip(sheets, formats, strict=True):
+        _write_sheet(workbook.create_sheet(title[:31]), frame, lang, columns)
     kpi_sheet = workbook[sheets[-1][0][:31]]
-    for row, result in enumerate(assessment.kpis, start=2):  # value and target of amount KPIs
-        if model.kpis[result.kpi].unit == "amount":
-            for column in (3, 5):
-                kpi_sheet.cell(row, column).number_format = money_format(lang, currency)
+    for row, result in enumerate(assessment.kpis, start=2):  # value and target in their unit
+        unit = model.kpis[result.kpi].unit
+        shown = {"amount": money_format(lang, currency), "share": percent_format(lang)}
+        for column in (3, 5):
+            kpi_sheet.cell(row, column).number_format = shown.get(unit, ONE_DECIMAL)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -28,6 +28,11 @@ MUTED = (92, 107, 115)
 LIGHT = (232, 241, 243)
 MARGIN = 18.0
 PX_TO_MM = 25.4 / 96  # CSS pixels at 96 dpi
+# A section starts below the one before it while at least this share of the page is free, else
+# on a new page: so a page ends at least ~55 % full, and a layer that runs three lines over no
+# longer leaves a nearly blank page behind it.
+FLOW_FREE = 0.45
+SHRINK_TO_FIT = 0.7  # a chart may shrink to 70 % of its size to fit the rest of a page
 
 
 class PdfDocument(FPDF):
@@ -44,12 +49,46 @@ class PdfDocument(FPDF):
         self.set_author(data.team)
         self.set_creator("Skab promoters")
         self.set_lang("da-DK" if data.lang == "da" else "en-GB")
+        self.content_top = MARGIN
+        # how full each finished page is, 0–1, by page number: fpdf2 may lay a table out twice
+        # (a trial run that it rewinds), and the second time a page's entry is overwritten
+        self.fills: dict[int, float] = {}
 
     @property
     def content_width(self) -> float:
         return self.w - self.l_margin - self.r_margin
 
+    # --- pages and how full they are -----------------------------------------------------------
+
+    def add_page(self, *args: object, **kwargs: object) -> None:
+        """A new page, after noting how full the current one ended (automatic breaks too)."""
+        if self.page:
+            self.fills[self.page] = self.fill()
+        super().add_page(*args, **kwargs)
+
+    def fill(self) -> float:
+        """The share of the current page's writable height used so far."""
+        usable = self.page_break_trigger - self.content_top
+        return max(0.0, min(1.0, (self.get_y() - self.content_top) / usable))
+
+    def page_fills(self) -> list[float]:
+        """How full every page is, the current (last) one included."""
+        return [*(self.fills.get(page, 1.0) for page in range(1, self.page)), self.fill()]
+
+    def section(self, title: str) -> None:
+        """A section heading: below the previous section while enough of the page is free
+        (FLOW_FREE), else at the top of a new page."""
+        if not self.page or 1 - self.fill() < FLOW_FREE:
+            self.add_page()
+        elif self.get_y() > self.content_top + 1:
+            self.ln(5)
+            self.set_draw_color(*LIGHT)
+            self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+            self.ln(5)
+        self.heading(title)
+
     def header(self) -> None:
+        self.content_top = MARGIN
         if self.page_no() == 1:
             return
         self.set_font(FONT, "", 8)
@@ -58,6 +97,7 @@ class PdfDocument(FPDF):
         self.set_draw_color(*ACCENT)
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
         self.ln(6)
+        self.content_top = self.get_y()
 
     def footer(self) -> None:
         if self.page_no() == 1:
@@ -128,13 +168,17 @@ class PdfDocument(FPDF):
         self.ln(3)
 
     def chart(self, png: bytes, caption: str = "", max_height: float | None = None) -> None:
-        """The chart at its natural size (never blown up), shrunk to fit the page if needed."""
+        """The chart at its natural size (never blown up), shrunk to fit the page if needed:
+        to the rest of this page when that costs at most 30 % of its size, else on a new one."""
         width_px, height_px = png_size(png)
         width = min(self.content_width, width_px / 2 * PX_TO_MM)
         height = width * height_px / width_px
         limit = max_height or (self.h - 2 * MARGIN - 30)
         if height > limit:
             height, width = limit, limit * width_px / height_px
+        room = self.page_break_trigger - self.get_y() - 12
+        if height > room >= height * SHRINK_TO_FIT:
+            height, width = room, room * width_px / height_px
         if self.will_page_break(height + 12):
             self.add_page()
         x = self.l_margin + (self.content_width - width) / 2

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pptx import Presentation
@@ -35,6 +36,8 @@ MUTED = RGBColor(0x5C, 0x6B, 0x73)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 DEFAULT_ACCENT = "00798C"
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
+TITLE_PT, TITLE_MIN_PT = 28, 20  # a long title shrinks to fit its box, never below 20 pt
+TITLE_BOX_H = Inches(0.95)
 Paragraph = tuple[str, float, dict]  # text, size in pt, style flags
 
 
@@ -101,14 +104,16 @@ class Deck:
         self.fill(bar, self.accent)
         heading = slide.shapes.title
         heading.left, heading.top = MARGIN, Inches(0.3)
-        heading.width, heading.height = SLIDE_W - 2 * MARGIN - Inches(2.2), Inches(0.95)
+        logo_room = Inches(2.2) if self.logo else 0
+        heading.width, heading.height = SLIDE_W - 2 * MARGIN - logo_room, TITLE_BOX_H
         frame = heading.text_frame
         frame.text = title
         frame.word_wrap = True
         frame.vertical_anchor = MSO_ANCHOR.MIDDLE
         para = frame.paragraphs[0]
         para.alignment = PP_ALIGN.LEFT
-        self.style_run(para.runs[0], 28, bold=True, colour=self.accent)
+        self.style_run(para.runs[0], title_size(title, heading.width - Inches(0.2)), bold=True,
+                       colour=self.accent)
         self.add_logo(slide, Inches(0.5), SLIDE_W - MARGIN, Inches(0.4))
         footer = f"Skab promoters · {self.data.title}"
         self.text(slide, MARGIN, Inches(7.0), Inches(9), Inches(0.35), [(footer, 10, {"muted": 1})])
@@ -204,6 +209,53 @@ class Deck:
                               SLIDE_W - 2 * MARGIN, CONTENT_BOTTOM - CONTENT_TOP - Inches(0.7))
         self.text(slide, MARGIN, bottom + Inches(0.1), SLIDE_W - 2 * MARGIN, Inches(0.6),
                   [(caption, 13, {"muted": 1, "italic": 1})])
+
+
+def title_size(title: str, width: int) -> float:
+    """The largest size from 28 pt down that sets `title` on one line of `width` EMU, else the
+    largest that sets it on two lines within the title box: a title never runs into the slide.
+
+    Measured in DejaVu Sans Bold, wider than Calibri (PowerPoint) and what LibreOffice falls
+    back to here, so a title that fits by this measure fits in both.
+    """
+    box_pt = (TITLE_BOX_H - Inches(0.1)) / 12700
+    for lines in (1, 2):
+        for size in range(TITLE_PT, TITLE_MIN_PT - 1, -1):
+            if lines * size * 1.2 <= box_pt and _lines_needed(title, size, width) <= lines:
+                return size
+    return TITLE_MIN_PT - 2
+
+
+def _lines_needed(text: str, size: float, width: int) -> int:
+    """Lines a greedy word wrap needs for `text` at `size` pt in a box `width` EMU wide."""
+    limit = width / 12700 * 0.97  # points, with a little room for rounding
+    lines, current = 1, ""
+    for word in text.split():
+        candidate = f"{current} {word}".strip()
+        if current and _text_width(candidate, size) > limit:
+            lines, current = lines + 1, word
+        else:
+            current = candidate
+    return lines
+
+
+def _text_width(text: str, size: float) -> float:
+    font = _title_font(round(size * 4))
+    if font is None:
+        return len(text) * size * 0.62  # DejaVu Bold's average advance
+    return font.getlength(text) / 4
+
+
+@lru_cache(maxsize=64)
+def _title_font(pixel_size: int):  # noqa: ANN202 (PIL font or None)
+    from PIL import ImageFont
+
+    from loyalty_model.takeaways.report_pdf import FONT_DIR
+
+    try:
+        return ImageFont.truetype(str(FONT_DIR / "DejaVuSans-Bold.ttf"), pixel_size)
+    except OSError:
+        return None
 
 
 def _bullet(para, size: float) -> None:  # noqa: ANN001 (pptx paragraph)

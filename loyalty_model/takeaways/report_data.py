@@ -272,9 +272,10 @@ def report_charts(data: ReportData) -> list[ReportChart]:
     return out
 
 
-def layer_spread_chart(data: ReportData, layer_id: str) -> alt.TopLevelMixin | None:
+def layer_spread_chart(data: ReportData, layer_id: str,
+                       label_width: int = charts.LABEL_LINE) -> alt.TopLevelMixin | None:
     """The spread chart of one layer, or None when nobody rated it."""
     rated = [s for s in data.assessment.statements if s.layer == layer_id and s.mean is not None]
     if not rated:
         return None
-    return charts.spread_chart(data.assessment, data.model, data.lang, layer_id)
+    return charts.spread_chart(data.assessment, data.model, data.lang, layer_id, label_width)

@@ -22,7 +22,7 @@ from loyalty_model.assessment.targets import basis_label
 from loyalty_model.i18n import fmt_date, fmt_kpi_value, fmt_number, t
 from loyalty_model.takeaways.chart_images import chart_png
 from loyalty_model.takeaways.pdf_document import ACCENT, FONT, INK, MARGIN, MUTED, PdfDocument
-from loyalty_model.takeaways.report_data import ReportData
+from loyalty_model.takeaways.report_data import ReportData, layer_spread_chart
 from loyalty_model.takeaways.report_text import (
     due_text,
     gap_text,
@@ -121,19 +121,20 @@ def _summary(pdf: PdfDocument) -> None:
 
 
 def _charts(pdf: PdfDocument) -> None:
+    """The overview charts. Disagreement per statement is drawn layer by layer on the layer
+    pages instead: all statements in one chart are too small to read on paper."""
     lang = pdf.data.lang
-    pdf.add_page()
-    pdf.heading(t("report.charts", lang))
+    pdf.section(t("report.charts", lang))
     for item in pdf.data.charts:
-        pdf.chart(chart_png(item.chart, lang), item.caption)
+        if item.key != "spread":
+            pdf.chart(chart_png(item.chart, lang), item.caption)
 
 
 def _layer_page(pdf: PdfDocument, layer_id: str) -> None:
     data, lang, model, assessment = pdf.data, pdf.data.lang, pdf.data.model, pdf.data.assessment
     layer = model.layer(layer_id)
     result = assessment.layer(layer_id)
-    pdf.add_page()
-    pdf.heading(t("report.layer_heading", lang, n=layer.order, total=len(model.layers),
+    pdf.section(t("report.layer_heading", lang, n=layer.order, total=len(model.layers),
                   name=layer.name(lang)))
     pdf.paragraph(layer.tagline(lang), size=11, style="I")
     pdf.paragraph(layer.meaning(lang), size=9.5)
@@ -156,6 +157,11 @@ def _layer_page(pdf: PdfDocument, layer_id: str) -> None:
                   t("report.col_dont_know", lang), t("report.col_discuss", lang)], rows,
                  (74, 19, 23, 18, 18, 22),
                  ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "LEFT"))
+    chart = layer_spread_chart(data, layer_id)
+    if chart is not None:
+        spec = chart.to_dict(validate=False)
+        spec.pop("title", None)  # the subheading above says it
+        pdf.chart(chart_png(spec, lang), t("report.caption_spread", lang))
 
     pdf.subheading(t("report.layer_kpis", lang))
     kpis = [r for r in assessment.kpis if r.layer == layer_id]
@@ -190,8 +196,7 @@ def _layer_page(pdf: PdfDocument, layer_id: str) -> None:
 
 def _action_plan(pdf: PdfDocument) -> None:
     data, lang = pdf.data, pdf.data.lang
-    pdf.add_page()
-    pdf.heading(t("report.action_plan", lang))
+    pdf.section(t("report.action_plan", lang))
     pdf.paragraph(t("report.plan_proposed" if data.actions_proposed else "report.plan_intro",
                     lang))
     rows = [[str(i), row["action"], layer_label(data, row.get("layer")),
@@ -210,8 +215,7 @@ def _business_case(pdf: PdfDocument) -> None:
     case, lang = pdf.data.business, pdf.data.lang
     if case is None:
         return
-    pdf.add_page()
-    pdf.heading(t("business.title", lang))
+    pdf.section(t("business.title", lang))
     pdf.paragraph(t("report.business_intro", lang), size=9.5, colour=MUTED)
     figure, value = t("business.col_figure", lang), t("business.col_value", lang)
     how, source = t("business.col_how", lang), t("business.col_source", lang)
@@ -225,7 +229,6 @@ def _business_case(pdf: PdfDocument) -> None:
                  ("LEFT", "RIGHT", "LEFT"))
     for caveat in case.caveats:  # beside the figure that uses it, not only in the sources
         pdf.paragraph(caveat, size=9, style="I", colour=MUTED)
-    pdf.add_page()  # the two charts on one page: the retention curves, then the iceberg
     pdf.chart(chart_png(case.retention_chart.chart, lang), case.retention_chart.caption,
               max_height=72)
     pdf.subheading(t("business.iceberg_heading", lang))
@@ -234,7 +237,6 @@ def _business_case(pdf: PdfDocument) -> None:
               max_height=78)
     pdf.table_of([figure, value, how], [list(row) for row in case.iceberg], (50, 48, 76),
                  ("LEFT", "RIGHT", "LEFT"))
-    pdf.add_page()
     pdf.subheading(t("business.assumptions", lang))
     pdf.table_of([t("business.col_assumption", lang), value, source],
                  [list(row) for row in case.assumptions], (98, 32, 44),
@@ -245,8 +247,7 @@ def _business_case(pdf: PdfDocument) -> None:
 
 def _kpi_definitions(pdf: PdfDocument) -> None:
     data, lang = pdf.data, pdf.data.lang
-    pdf.add_page()
-    pdf.heading(t("report.kpi_definitions", lang))
+    pdf.section(t("report.kpi_definitions", lang))
     pdf.paragraph(t("report.kpi_definitions_intro", lang), size=9.5, colour=MUTED)
     for spec in data.kpi_specs():
         if pdf.will_page_break(28):
@@ -264,6 +265,11 @@ def _kpi_definitions(pdf: PdfDocument) -> None:
 
 def render_pdf(data: ReportData) -> bytes:
     """The whole report as PDF bytes."""
+    return bytes(layout_pdf(data).output())
+
+
+def layout_pdf(data: ReportData) -> PdfDocument:
+    """The report laid out, not yet written: its pages and how full they are (page_fills)."""
     pdf = PdfDocument(data, font_paths())
     _cover(pdf)
     _summary(pdf)
@@ -273,4 +279,4 @@ def render_pdf(data: ReportData) -> bytes:
     _action_plan(pdf)
     _business_case(pdf)
     _kpi_definitions(pdf)
-    return bytes(pdf.output())
+    return pdf

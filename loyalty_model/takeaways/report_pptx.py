@@ -49,6 +49,7 @@ from loyalty_model.takeaways.report_text import (
 )
 
 ACTIONS_PER_SLIDE = 8
+SLIDE_LABEL_LINE = 64  # characters a statement label takes per line: a slide is wide
 KPIS_PER_SLIDE = 5
 
 
@@ -114,7 +115,7 @@ def _summary_slide(deck: Deck) -> None:
                  score_text(r.kpi_score, lang), gap_text(r.gap, lang),
                  t(f"status.{status_key(assessment, r.layer)}", lang), str(rank[r.layer])]
                 for r in assessment.layers],
-               CONTENT_TOP + Inches(1.3), [3.2, 1.9, 1.9, 1.5, 2.5, 1.1], size=16,
+               CONTENT_TOP + Inches(1.3), [2.9, 1.8, 1.9, 1.5, 2.6, 1.4], size=16,
                numeric=(1, 2, 3, 5))
 
 
@@ -124,31 +125,37 @@ def _layer_slide(deck: Deck, layer_id: str) -> None:
     slide = deck.slide(t("deck.layer_title", lang, n=layer.order, name=layer.name(lang)))
     rank = assessment.priorities.index(layer_id) + 1
     half = (SLIDE_W - 2 * MARGIN - Inches(0.4)) // 2
-    deck.text(slide, MARGIN, CONTENT_TOP, half, Inches(2.9), [
-        (layer.tagline(lang), 16, {"italic": 1, "accent": 1}),
+    height = CONTENT_BOTTOM - CONTENT_TOP  # the chart has a slide of its own: type can grow
+    deck.text(slide, MARGIN, CONTENT_TOP, half, height, [
+        (layer.tagline(lang), 18, {"italic": 1, "accent": 1}),
         (t("report.layer_scores", lang, self=score_text(result.self_score, lang),
            kpi=score_text(result.kpi_score, lang), gap=gap_text(result.gap, lang)),
-         16, {"bold": 1, "space": 10}),
-        (brief_reading(assessment, layer_id, model, lang, data.currency), 13, {"space": 8}),
+         18, {"bold": 1, "space": 12}),
+        (brief_reading(assessment, layer_id, model, lang, data.currency), 15, {"space": 10}),
         (t("report.layer_priority", lang, rank=rank, total=len(model.layers),
-           reason=priority_reason(result, model, assessment, lang)), 13, {"muted": 1}),
+           reason=priority_reason(result, model, assessment, lang)), 14, {"muted": 1}),
     ])
     question = next_question(assessment, layer_id, model, lang)  # this team's question first
-    deck.text(slide, MARGIN + half + Inches(0.4), CONTENT_TOP, half, Inches(3.2), [
-        (t("deck.layer_questions", lang), 16, {"bold": 1}),
-        *([(question, 13, {"accent": 1, "space": 4})] if question else []),
-        *[(c(lang), 12, {"bullet": 1, "space": 3}) for c in layer.coaching],
+    deck.text(slide, MARGIN + half + Inches(0.4), CONTENT_TOP, half, height, [
+        (t("deck.layer_questions", lang), 18, {"bold": 1}),
+        *([(question, 15, {"accent": 1, "space": 6})] if question else []),
+        *[(c(lang), 14, {"bullet": 1, "space": 6}) for c in layer.coaching],
     ])
-    chart = layer_spread_chart(data, layer_id)
-    top = CONTENT_TOP + Inches(3.3)  # below the questions: the team's own plus the coaching
+    if layer_spread_chart(data, layer_id) is None:
+        deck.text(slide, MARGIN, CONTENT_BOTTOM - Inches(0.5), SLIDE_W - 2 * MARGIN,
+                  Inches(0.5), [(t("deck.no_ratings_layer", lang), 14, {"muted": 1})])
+
+
+def _layer_chart_slide(deck: Deck, layer_id: str) -> None:
+    """The layer's statements, mean and disagreement, on a slide of their own: under the
+    reading they had a third of a slide and could not be read from a chair or on paper."""
+    data, lang = deck.data, deck.lang
+    layer = data.model.layer(layer_id)
+    chart = layer_spread_chart(data, layer_id, label_width=SLIDE_LABEL_LINE)
     if chart is None:
-        deck.text(slide, MARGIN, top, SLIDE_W - 2 * MARGIN, Inches(0.5),
-                  [(t("deck.no_ratings_layer", lang), 14, {"muted": 1})])
         return
-    spec = chart.to_dict(validate=False)
-    spec.pop("title", None)
-    deck.picture(slide, chart_png(spec, lang), MARGIN, top, SLIDE_W - 2 * MARGIN,
-                 CONTENT_BOTTOM - top)
+    deck.chart_slide(t("deck.layer_spread_title", lang, n=layer.order, name=layer.name(lang)),
+                     chart, t("report.caption_spread", lang))
 
 
 def _priority_slide(deck: Deck) -> None:
@@ -259,9 +266,11 @@ def render_pptx(data: ReportData, style: DeckStyle | None = None) -> bytes:
     _agenda(deck)
     _summary_slide(deck)
     for item in data.charts:
-        deck.chart_slide(item.title, item.chart, item.caption)
+        if item.key != "spread":  # 25 statements on one slide cannot be read: one per layer
+            deck.chart_slide(item.title, item.chart, item.caption)
     for layer in data.model.layers:
         _layer_slide(deck, layer.id)
+        _layer_chart_slide(deck, layer.id)
     _priority_slide(deck)
     _action_slides(deck)
     _business_slides(deck)

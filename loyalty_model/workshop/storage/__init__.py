@@ -4,9 +4,19 @@ Part of the workshop layer: may import loyalty_model.intake, loyalty_model.asses
 i18n and model; never takeaways, cli or streamlit. Callers use `storage.<name>` from here.
 """
 
-from .database import DEFAULT_SQLITE_PATH, FairLock, database_url, url_from_settings, writing
+from .database import (
+    DEFAULT_SQLITE_PATH,
+    FairLock,
+    StorageUnavailable,
+    database_url,
+    url_from_settings,
+    writing,
+)
+from .engine import STORAGE_ERRORS, describe, health, make_engine, ping, safe_url
 from .kpi_sets import (
+    ACTION_CHARS,
     ACTION_COLUMNS,
+    OWNER_CHARS,
     actions_frame,
     kpis_frame,
     load_evidence,
@@ -29,19 +39,22 @@ from .schema import (
     column_mappings,
     evidence,
     init_db,
+    join_failures,
     kpi_targets,
     kpi_values,
-    make_engine,
     meta,
     metadata,
     participants,
     ratings,
     schema_version,
+    token_hash,
     workshops,
 )
 from .workshop import (
     CODE_ALPHABET,
     CODE_LENGTH,
+    NAME_CHARS,
+    WORKSHOP_NAME_CHARS,
     JoiningClosed,
     Participant,
     Workshop,
@@ -67,22 +80,25 @@ from .workshop import (
 __all__ = [
     # tables and their version (schema)
     "MIGRATIONS", "SCHEMA_VERSION", "actions", "column_mappings", "evidence", "init_db",
-    "kpi_targets", "kpi_values", "make_engine", "meta", "metadata", "participants", "ratings",
-    "schema_version", "workshops",
+    "join_failures", "kpi_targets", "kpi_values", "meta", "metadata", "participants", "ratings",
+    "schema_version", "token_hash", "workshops",
     # where the database is and how writers take turns (database)
-    "DEFAULT_SQLITE_PATH", "FairLock", "database_url", "url_from_settings", "writing",
+    "DEFAULT_SQLITE_PATH", "FairLock", "StorageUnavailable", "database_url", "url_from_settings",
+    "writing",
+    # opening it, and noticing when it is gone (engine)
+    "STORAGE_ERRORS", "describe", "health", "make_engine", "ping", "safe_url",
     # workshops, codes, keys and participants (workshop)
-    "CODE_ALPHABET", "CODE_LENGTH", "JoiningClosed", "Participant", "Workshop", "_hash_key",
-    "add_participant", "create_follow_up", "create_workshop", "get_workshop",
-    "insert_participant", "insert_workshop", "is_facilitator",
+    "CODE_ALPHABET", "CODE_LENGTH", "NAME_CHARS", "WORKSHOP_NAME_CHARS", "JoiningClosed",
+    "Participant", "Workshop", "_hash_key", "add_participant", "create_follow_up",
+    "create_workshop", "get_workshop", "insert_participant", "insert_workshop", "is_facilitator",
     "join_workshop", "link_to_earlier", "list_participants", "new_code", "participant_by_token",
     "series_workshops", "set_joining_open", "set_revealed", "workshop_by_code",
     # answers (rating)
     "count_ratings", "participant_answers", "progress", "ratings_frame", "save_rating",
     # KPI sets, action plans and evidence (kpi_sets)
-    "ACTION_COLUMNS", "actions_frame", "kpis_frame", "load_evidence", "save_actions",
-    "save_evidence", "save_kpis", "save_targets", "targets", "write_actions", "write_evidence",
-    "write_kpis", "write_targets",
+    "ACTION_CHARS", "ACTION_COLUMNS", "OWNER_CHARS", "actions_frame", "kpis_frame",
+    "load_evidence", "save_actions", "save_evidence", "save_kpis", "save_targets", "targets",
+    "write_actions", "write_evidence", "write_kpis", "write_targets",
     # remembered column mappings (mappings)
     "load_mapping", "save_mapping",
 ]

@@ -17,8 +17,35 @@ from pathlib import Path
 from sqlalchemy import URL, Connection, Engine, Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
 
 DEFAULT_SQLITE_PATH = Path("skab_promoters.db")
+_FILE = "skab_file"  # connection-record info key: (path, (device, inode)) of the SQLite file
+
+
+class StorageUnavailable(RuntimeError):
+    """The database cannot be opened or used. The message names the cause for a log line or the
+    command line (no password, no statement parameters); a page shows its own words instead."""
+
+
+def _file_id(path: str) -> tuple[int, int] | None:
+    """Which file is at `path` (device, inode), or None when there is none."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def confirm_file(conn: Connection) -> None:
+    """Before a commit: raise if the SQLite file this connection writes to left its path.
+
+    Open connections go on writing into a deleted file without an error; the data is gone
+    with the last handle. See engine.py.
+    """
+    path, opened = conn.connection.info.get(_FILE, (None, None))
+    if path is not None and _file_id(path) != opened:
+        raise StorageUnavailable("the database file was removed or replaced while writing")
 
 
 def database_url(url: str | None = None) -> str:
@@ -125,15 +152,26 @@ def _write_lock(engine: Engine) -> FairLock | None:
 
 @contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
-    """A write transaction: committed on success, rolled back on error, never half-applied."""
+    """A write transaction: committed on success, rolled back on error, never half-applied.
+
+    Returning normally means the database confirmed the commit: a caller may then say "saved".
+    """
     lock = _write_lock(engine)
     if lock is not None:
         lock.acquire()
     try:
         with engine.connect() as conn:
             conn.execution_options(skab_write=True)
-            with conn.begin():
-                yield conn
+            try:
+                with conn.begin():
+                    yield conn
+                    confirm_file(conn)  # confirmed only by the database that is really there
+            except (OperationalError, StorageUnavailable):
+                if lock is not None:
+                    # SQLite opens a file it may not write read-only and keeps it so: a fresh
+                    # connection next time sees a file that was made writable again
+                    conn.invalidate()
+                raise
     finally:
         if lock is not None:
             lock.release()

@@ -63,6 +63,8 @@ def targets(engine: Engine, workshop_id: int) -> dict[str, float]:
 
 
 ACTION_COLUMNS = ["action", "layer", "owner", "due_date"]
+ACTION_CHARS = 2000  # longest action text kept; the editor stops there and says so
+OWNER_CHARS = 200
 
 
 def save_actions(engine: Engine, workshop_id: int, frame: pd.DataFrame) -> None:
@@ -80,10 +82,10 @@ def write_actions(conn: Connection, workshop_id: int, frame: pd.DataFrame) -> No
         due = r.get("due_date")
         due_text = None if due is None or pd.isna(due) or due == "" else str(due)[:10]
         rows.append({
-            "workshop_id": workshop_id, "position": position, "action": text[:2000],
+            "workshop_id": workshop_id, "position": position, "action": text[:ACTION_CHARS],
             "layer": (str(r.get("layer")) if r.get("layer") and not pd.isna(r.get("layer"))
                       else None),
-            "owner": (str(r.get("owner")).strip()[:200]
+            "owner": (str(r.get("owner")).strip()[:OWNER_CHARS]
                       if r.get("owner") and not pd.isna(r.get("owner")) else None),
             "due_date": due_text,
         })

@@ -1,13 +1,15 @@
 """The tables, their version and the steps that upgrade an older database to it.
 
-Every other module of the package reads and writes these tables; `make_engine` is the way in, as
-it brings the schema up to date before anything else touches the database (see docs/storage.md).
+Every other module of the package reads and writes these tables; `make_engine` (engine.py) is the
+way in, as it brings the schema up to date before anything else touches the database (see
+docs/storage.md).
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 from sqlalchemy import (
     Boolean,
@@ -24,8 +26,6 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    create_engine,
-    event,
     insert,
     inspect,
     select,
@@ -33,9 +33,9 @@ from sqlalchemy import (
     update,
 )
 
-from .database import _begin_sqlite, _tune_sqlite, database_url, writing
+from .database import writing
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 metadata = MetaData()
 
@@ -68,7 +68,9 @@ participants = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"),
            nullable=False, index=True),
-    Column("token", String(64), nullable=False, unique=True),
+    # SHA-256 of the participant's token, like the facilitator key: the token itself is only
+    # ever in the participant's link, so a copy of the database opens nobody's answers.
+    Column("token_hash", String(64), nullable=False, unique=True),
     Column("name", String(120), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
@@ -138,10 +140,39 @@ evidence = Table(
     Column("payload", Text, nullable=False),  # JSON
 )
 
+# Failed join-code look-ups, for the limits in loyalty_model.workshop.access. Kept in the database
+# so they hold across server processes and a new browser session cannot reset them. `scope` is
+# "server" or a hash of a client address (never the address itself); rows older than the
+# window are deleted as new ones arrive.
+join_failures = Table(
+    "join_failures", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scope", String(64), nullable=False),
+    Column("failed_at", Float, nullable=False),  # seconds since the epoch (UTC)
+    Index("ix_join_failures_scope_at", "scope", "failed_at"),
+)
+
+
+def token_hash(token: str) -> str:
+    """How a participant token is stored (and looked up)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _hash_tokens(conn: Connection) -> None:
+    """v4 -> v5 data step: replace every stored token by its hash; existing links keep working
+    because a link's token is hashed the same way when it is looked up."""
+    rows = conn.execute(text("SELECT id, token_hash FROM participants")).all()
+    for row in rows:
+        conn.execute(text("UPDATE participants SET token_hash = :hash WHERE id = :id"),
+                     {"hash": token_hash(row.token_hash), "id": row.id})
+
+
+Step = str | Callable[[Connection], None]
+
 # Each step upgrades a database from the version before it. Append, never edit. Steps only alter
 # tables that already existed at the version before; new tables come from create_all. The SQL
 # must run on SQLite and PostgreSQL alike.
-MIGRATIONS: dict[int, list[str]] = {
+MIGRATIONS: dict[int, list[Step]] = {
     # v0 -> v1: the version row in `meta` was introduced; the tables were already as in v1.
     1: [],
     # v1 -> v2: workshop series for the trend; index for the live aggregate per statement.
@@ -158,24 +189,13 @@ MIGRATIONS: dict[int, list[str]] = {
     ],
     # v3 -> v4: the team's KPI targets (a new table, made by create_all).
     4: [],
+    # v4 -> v5: participant tokens stored hashed (a Python step: SQLite has no SHA-256); the
+    # join limits' table is new (create_all).
+    5: [
+        "ALTER TABLE participants RENAME COLUMN token TO token_hash",
+        _hash_tokens,
+    ],
 }
-
-
-def make_engine(url: str | None = None) -> Engine:
-    """Create the engine and bring the schema up to date."""
-    resolved = database_url(url)
-    if resolved.startswith("sqlite"):
-        path = resolved.removeprefix("sqlite:///")
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(resolved, connect_args={"timeout": 15, "check_same_thread": False},
-                               pool_size=10, max_overflow=30)
-        event.listen(engine, "connect", _tune_sqlite)
-        event.listen(engine, "begin", _begin_sqlite)
-    else:
-        engine = create_engine(resolved, pool_pre_ping=True, pool_size=10, max_overflow=30)
-    init_db(engine)
-    return engine
 
 
 def _schema_version(conn: Connection, tables_before: set[str]) -> int:
@@ -188,12 +208,25 @@ def _schema_version(conn: Connection, tables_before: set[str]) -> int:
     return 0 if "workshops" in tables_before else SCHEMA_VERSION
 
 
+def _up_to_date(engine: Engine) -> bool:
+    """Every table there and the version current: nothing to write (a read-only database opens)."""
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        if not set(metadata.tables) <= tables:
+            return False
+        stored = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+    return stored == str(SCHEMA_VERSION)
+
+
 def init_db(engine: Engine) -> int:
     """Create missing tables and run pending migrations in one transaction; returns the version.
 
     The whole upgrade is one transaction (both databases have transactional DDL), so a server
     killed half-way leaves the old schema, not a mix; two servers starting together take turns.
+    A database already up to date is only read, so a read-only one still opens.
     """
+    if _up_to_date(engine):
+        return SCHEMA_VERSION
     with writing(engine) as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(4241)"))  # any fixed number
@@ -205,7 +238,10 @@ def init_db(engine: Engine) -> int:
         metadata.create_all(conn)
         for step in range(version + 1, SCHEMA_VERSION + 1):
             for statement in MIGRATIONS.get(step, []):
-                conn.exec_driver_sql(statement)
+                if callable(statement):
+                    statement(conn)
+                else:
+                    conn.exec_driver_sql(statement)
         stored = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
         if stored is None:
             conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))

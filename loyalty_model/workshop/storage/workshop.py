@@ -11,10 +11,13 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from .database import writing
-from .schema import _now, participants, workshops
+from .schema import _now, participants, token_hash, workshops
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read off a projector
 CODE_LENGTH = 6
+# Longest texts kept; the inputs say so (max_chars), so nothing is cut without the person seeing.
+WORKSHOP_NAME_CHARS = 200  # workshop and team names
+NAME_CHARS = 120  # participant names
 
 
 @dataclass(frozen=True)
@@ -37,9 +40,12 @@ class JoiningClosed(Exception):  # noqa: N818 (a refusal, not a programming erro
 
 @dataclass(frozen=True)
 class Participant:
+    """Someone rating in a workshop. `token` is known only where it was just made or just given
+    (joining, or looking a link up): the database keeps its hash, never the token."""
+
     id: int
     workshop_id: int
-    token: str
+    token: str | None
     name: str | None
 
     def label(self) -> str:
@@ -89,7 +95,7 @@ def insert_workshop(conn: Connection, name: str, team: str, language: str = "en"
     transaction: all or nothing.
     """
     key = secrets.token_urlsafe(18)
-    name, team = name.strip()[:200], team.strip()[:200]
+    name, team = name.strip()[:WORKSHOP_NAME_CHARS], team.strip()[:WORKSHOP_NAME_CHARS]
     if not name or not team:
         raise ValueError("a workshop needs a name and a team")
     for _ in range(10):
@@ -208,9 +214,9 @@ def _add_participant(engine: Engine, workshop_id: int, name: str | None,
 def insert_participant(conn: Connection, workshop_id: int, name: str | None) -> Participant:
     """Insert a participant inside the caller's transaction (see `insert_workshop`)."""
     token = secrets.token_urlsafe(18)
-    clean = (name or "").strip()[:120] or None
+    clean = (name or "").strip()[:NAME_CHARS] or None
     result = conn.execute(insert(participants).values(
-        workshop_id=workshop_id, token=token, name=clean, created_at=_now()))
+        workshop_id=workshop_id, token_hash=token_hash(token), name=clean, created_at=_now()))
     return Participant(id=result.inserted_primary_key[0], workshop_id=workshop_id, token=token,
                        name=clean)
 
@@ -221,12 +227,13 @@ def participant_by_token(engine: Engine, workshop_id: int, token: str | None
         return None
     with engine.connect() as conn:
         row = conn.execute(select(participants).where(
-            participants.c.workshop_id == workshop_id, participants.c.token == token)).first()
-    return Participant(row.id, row.workshop_id, row.token, row.name) if row else None
+            participants.c.workshop_id == workshop_id,
+            participants.c.token_hash == token_hash(token))).first()
+    return Participant(row.id, row.workshop_id, token, row.name) if row else None
 
 
 def list_participants(engine: Engine, workshop_id: int) -> list[Participant]:
     with engine.connect() as conn:
         rows = conn.execute(select(participants).where(participants.c.workshop_id == workshop_id)
                             .order_by(participants.c.id)).all()
-    return [Participant(r.id, r.workshop_id, r.token, r.name) for r in rows]
+    return [Participant(r.id, r.workshop_id, None, r.name) for r in rows]
