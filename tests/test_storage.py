@@ -93,13 +93,15 @@ def build_old_database(url: str, with_meta: bool, version: int = 1) -> None:
 def assert_upgraded_with_data_intact(url: str) -> None:
     engine = storage.make_engine(url)
     try:
-        assert storage.schema_version(engine) == storage.SCHEMA_VERSION == 5
+        assert storage.schema_version(engine) == storage.SCHEMA_VERSION == 6
         columns = {c["name"] for c in inspect(engine).get_columns("workshops")}
         assert {"series", "joining_open"} <= columns
+        assert {"client_id", "anonymity", "smallest_group"} <= columns  # v6
         indexes = {i["name"] for i in inspect(engine).get_indexes("ratings")}
         assert "ix_ratings_workshop_statement" in indexes
         old = storage.workshop_by_code(engine, "ABCDEF")
         assert old is not None and old.series == "ABCDEF" and old.language == "da"
+        assert old.anonymity == "names_hidden" and old.client_id is None  # as before v6
         assert old.joining_open  # workshops from before the switch stay open
         assert storage.is_facilitator(engine, old, "old-key")
         anna = storage.participant_by_token(engine, old.id, "tok-anna")  # v5: her link works
@@ -125,7 +127,7 @@ def assert_upgraded_with_data_intact(url: str) -> None:
         engine.dispose()
     # opening it again is a no-op
     again = storage.make_engine(url)
-    assert storage.schema_version(again) == 5
+    assert storage.schema_version(again) == 6
     again.dispose()
 
 

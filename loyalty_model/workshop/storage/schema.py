@@ -35,7 +35,7 @@ from sqlalchemy import (
 
 from .database import writing
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 metadata = MetaData()
 
@@ -61,6 +61,24 @@ workshops = Table(
     Column("series", String(64), nullable=True, index=True),
     # Closed by the facilitator: the code admits no new participants; those who joined go on.
     Column("joining_open", Boolean, nullable=False, default=True, server_default=text("TRUE")),
+    # The client (organisation) a consultant groups this team's workshops under; none by default.
+    Column("client_id", Integer, ForeignKey("clients.id", ondelete="SET NULL"), nullable=True,
+           index=True),
+    # Chosen by the facilitator at creation: "names_shown", "names_hidden" or "aggregates_only"
+    # (no name kept, nothing shown until `smallest_group` people answered it).
+    Column("anonymity", String(20), nullable=False, default="names_hidden",
+           server_default=text("'names_hidden'")),
+    Column("smallest_group", Integer, nullable=False, default=3, server_default=text("3")),
+)
+
+# A consultant's client: several teams' workshops side by side. Its own key (hashed like the
+# facilitator key) opens the client view; a team's facilitator key never does.
+clients = Table(
+    "clients", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 participants = Table(
@@ -140,6 +158,22 @@ evidence = Table(
     Column("payload", Text, nullable=False),  # JSON
 )
 
+# What a participant says a customer would say about a layer; the facilitator marks some for
+# discussion. Kept with the participant, shown according to the workshop's anonymity level.
+comments = Table(
+    "comments", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("participant_id", Integer, ForeignKey("participants.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("layer", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("marked", Boolean, nullable=False, default=False, server_default=text("FALSE")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("participant_id", "layer", name="uq_comment_participant_layer"),
+)
+
 # Failed join-code look-ups, for the limits in loyalty_model.workshop.access. Kept in the database
 # so they hold across server processes and a new browser session cannot reset them. `scope` is
 # "server" or a hash of a client address (never the address itself); rows older than the
@@ -194,6 +228,14 @@ MIGRATIONS: dict[int, list[Step]] = {
     5: [
         "ALTER TABLE participants RENAME COLUMN token TO token_hash",
         _hash_tokens,
+    ],
+    # v5 -> v6: clients (new table), a workshop's client and anonymity level, comments per layer
+    # (new table). Existing workshops keep today's behaviour: names hidden, no client.
+    6: [
+        "ALTER TABLE workshops ADD COLUMN client_id INTEGER REFERENCES clients(id)",
+        "ALTER TABLE workshops ADD COLUMN anonymity VARCHAR(20) NOT NULL "
+        "DEFAULT 'names_hidden'",
+        "ALTER TABLE workshops ADD COLUMN smallest_group INTEGER NOT NULL DEFAULT 3",
     ],
 }
 

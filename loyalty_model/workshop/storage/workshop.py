@@ -32,6 +32,9 @@ class Workshop:
     is_sample: bool
     series: str | None = None
     joining_open: bool = True
+    client_id: int | None = None
+    anonymity: str = "names_hidden"  # names_shown | names_hidden | aggregates_only
+    smallest_group: int = 3  # aggregates_only: results shown once this many answered
 
 
 class JoiningClosed(Exception):  # noqa: N818 (a refusal, not a programming error)
@@ -60,7 +63,9 @@ def _workshop(row) -> Workshop:  # noqa: ANN001 (SQLAlchemy Row)
     return Workshop(id=row.id, code=row.code, name=row.name, team=row.team,
                     language=row.language, created_at=row.created_at,
                     revealed=bool(row.revealed), is_sample=bool(row.is_sample),
-                    series=row.series, joining_open=bool(row.joining_open))
+                    series=row.series, joining_open=bool(row.joining_open),
+                    client_id=row.client_id, anonymity=row.anonymity,
+                    smallest_group=row.smallest_group)
 
 
 def new_code() -> str:
