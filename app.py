@@ -15,7 +15,7 @@ import streamlit as st
 
 from loyalty_model.i18n import LANGUAGES, t
 from loyalty_model.workshop import storage
-from views import _outage, _rating
+from views import _comments, _outage, _rating
 from views import _participant as participant
 from views._common import current_lang, keep_url_state, restore_url_state
 
@@ -31,6 +31,7 @@ participant.apply_pending_language()
 lang = current_lang()
 _outage.start_run()
 _rating.sync()  # first: a tap whose run was cut short is saved now (see views/_rating.py)
+_comments.sync()  # and a comment typed before "Next" (see views/_comments.py)
 
 
 def choose_language() -> None:
@@ -57,6 +58,7 @@ PAGES = [
     ("views/business_case.py", "business.nav", ":material/savings:", "business-case"),
     ("views/presenter.py", "presenter.nav", ":material/slideshow:", "present"),
     ("views/facilitate.py", "facilitate.nav", ":material/co_present:", "facilitate"),
+    ("views/client.py", "client.nav", ":material/groups:", "client"),
     ("views/join.py", "join.nav", ":material/how_to_reg:", "join"),
 ]
 pages = [st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=url is None)

@@ -201,3 +201,17 @@ def test_hand_mapping_wins_over_the_suggestion() -> None:
     assert mapping["Pris inkl. moms"] == "amount"
     assert "Beløb" not in mapping  # amount is not mapped twice
     assert mapping["Kunde-ID"] == "customer_id"
+
+
+def test_every_field_has_a_human_label_and_help_in_both_languages() -> None:
+    from loyalty_model.intake.mapping import KINDS, field_help, field_label
+
+    for kind, spec in KINDS.items():
+        for column in spec.columns:
+            for lang, required in (("en", "(required)"), ("da", "(skal udfyldes)")):
+                label = field_label(kind, column, lang)
+                assert label[0].isupper() and "_" not in label, (kind, column, label)
+                assert label.endswith(required) == (column in spec.required), label
+                assert field_help(column, lang) != f"field_help.{column}"
+    assert field_label("customers", "is_churned", "da") == "Opsagt (tabt kunde)?"
+    assert field_label("surveys", "responded_at", "en") == "Answered on (required)"

@@ -37,8 +37,8 @@ def test_upload_exports_confirm_mapping_and_see_matrix(app_server: AppServer, br
     assert_no_exception(page)
     # kinds and columns were recognised from the Danish and English headers
     expect(page.get_by_role("combobox", name="What is in this file?")).to_have_count(4)
-    assert page.get_by_role("combobox", name="amount *").input_value() == "Beløb"
-    assert page.get_by_role("combobox", name="opened_at *").input_value() == "Oprettet"
+    assert page.get_by_role("combobox", name="Order amount (required)").input_value() == "Beløb"
+    assert page.get_by_role("combobox", name="Opened on (required)").input_value() == "Oprettet"
 
     page.get_by_role("button", name="Compute the KPIs").click()
     page.get_by_text("the loyalty matrix is on the results page").wait_for()

@@ -163,15 +163,20 @@ def test_an_import_killed_half_way_leaves_nothing_half_written(tmp_path: Path,
                           capture_output=True, text=True, check=True)
     full = time.monotonic() - started
     assert "done" in done.stdout
-    killed = 0
-    for fraction in (0.35, 0.5, 0.6, 0.7, 0.8, 0.9):
+    killed, scale = 0, 1.0
+    for attempt, fraction in enumerate((0.35, 0.5, 0.6, 0.7, 0.8, 0.9) * 2):
+        if attempt >= 6 and killed >= 3:
+            break
         process = subprocess.Popen([sys.executable, str(script), url, str(path)], env=env,
                                    stdout=subprocess.PIPE, text=True)
         assert process.stdout.readline().strip() == "ready"
-        time.sleep(max(0.0, full * fraction - 0.3))
+        time.sleep(max(0.0, full * fraction * scale - 0.3))
         process.send_signal(signal.SIGKILL)
         process.wait(10)
-        killed += process.returncode == -signal.SIGKILL
+        if process.returncode == -signal.SIGKILL:
+            killed += 1
+        else:  # the import finished first (a busy machine timed the first run slowly): aim earlier
+            scale *= 0.6
     engine = storage.make_engine(url)
     people = len(model.statements) * 1000
     with engine.connect() as conn:

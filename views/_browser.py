@@ -66,3 +66,25 @@ def scroll_to_top(step: int) -> None:
     on the same step does not mount it again.
     """
     _script("scroll", _SCROLL.format(step=int(step)))
+
+
+def _client_cookie(client_id: str) -> str:
+    return f"skab_ck_{client_id}"
+
+
+def remembered_client_key(client_id: str | None) -> str | None:
+    """The client key this browser keeps for client `client_id` (the client view's refresh)."""
+    if not client_id or not str(client_id).isdigit():
+        return None
+    try:
+        value = st.context.cookies.get(_client_cookie(str(client_id)))
+    except Exception:  # noqa: BLE001 (no browser context, e.g. AppTest)
+        return None
+    return value if value and SAFE.match(value) else None
+
+
+def remember_client_key(client_id: str, key: str) -> None:
+    """Keep the client key in this browser, as `remember_key` keeps a facilitator key."""
+    if str(client_id).isdigit() and SAFE.match(key):
+        _script("client_key", _COOKIE.format(name=_client_cookie(str(client_id)), value=key,
+                                             age=KEY_DAYS * 24 * 3600))

@@ -8,12 +8,14 @@ screen: the standard deviation of the 1-5 ratings, one decimal, labelled "disagr
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
 from loyalty_model.i18n import fmt_number, t
 from loyalty_model.workshop import live
-from views._common import engine, model
+from views._common import engine, model, plain
 
 LIVE_SECONDS = 3  # the facilitator's view refreshes itself this often
 ROOM_SECONDS = 5  # a participant's page checks this often whether results are revealed
@@ -67,3 +69,34 @@ def discussion_points(view: live.LiveView, lang: str, limit: int = 3) -> None:
         spread = live.fmt_disagreement(point.spread, lang)
         st.markdown(f"- {model().statement(point.statement_id).text(lang)} "
                     f"({t('live.spread_value', lang, spread=spread)})")
+
+
+def held_back_note(view: live.LiveView, lang: str) -> None:
+    """Under aggregates only: how many answered statements are not shown yet, and why."""
+    if view.held_back:
+        st.info(t("anonymity.held_back_live", lang, n=view.held_back,
+                  smallest=view.smallest_group), icon=":material/shield_person:")
+
+
+def comments_panel(view: live.LiveView, lang: str, mark: Callable[[int, str], None]) -> None:
+    """The room's comments per layer as they arrive, each with a "Discuss" box that marks it
+    for the report. Text only: a comment is shown as typed, never as markdown or HTML."""
+    if not view.comments:
+        st.caption(t("comments.none_yet", lang))
+    for layer in model().layers:
+        found = sorted((c for c in view.comments if c.layer == layer.id),
+                       key=lambda c: not c.marked)
+        if not found:
+            continue
+        st.markdown(f"**{layer.name(lang)}**")
+        for comment in found:
+            box, text = st.columns([1, 6], vertical_alignment="top")
+            key = f"mark_{comment.id}"
+            box.checkbox(t("comments.mark", lang), value=comment.marked, key=key,
+                         help=t("comments.mark_help", lang), on_change=mark,
+                         args=(comment.id, key))
+            text.markdown(plain(comment.text))
+            if comment.author:
+                text.caption(plain(comment.author))
+    if view.anonymity == "aggregates_only":
+        st.caption(t("comments.held_back", lang))

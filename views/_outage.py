@@ -29,7 +29,7 @@ import streamlit as st
 
 from loyalty_model.i18n import t
 from loyalty_model.workshop import storage
-from views import _rating
+from views import _comments, _rating
 from views._common import configured_database_url, engine
 
 T = TypeVar("T")
@@ -122,7 +122,7 @@ def after_page(lang: str) -> None:
     """Call last in every full run: messages for what is not saved, and retry while needed."""
     if st.session_state.pop(NOT_SAVED, False):
         st.error(t("storage.not_saved", lang), icon=":material/sync_problem:")
-    if st.session_state.get(TROUBLE) or _rating.pending():
+    if st.session_state.get(TROUBLE) or _rating.pending() or _comments.pending():
         retry_loop()
     else:
         st.session_state.pop(RETRY, None)

@@ -17,9 +17,9 @@ import os
 import pandas as pd
 import streamlit as st
 
-from loyalty_model.i18n import fmt_kpi_value, fmt_number, t
+from loyalty_model.i18n import fmt_kpi_value, fmt_number, strings, t
 from loyalty_model.intake.kpi_file import merge_kpis
-from loyalty_model.intake.mapping import mapping_signature
+from loyalty_model.intake.mapping import field_help, field_label, mapping_signature
 from loyalty_model.intake.raw_intake import RawKpis, compute, kind_columns, propose
 from loyalty_model.intake.readers import open_table, read_table
 from loyalty_model.intake.table import ReadError, Table
@@ -27,7 +27,7 @@ from loyalty_model.workshop import storage
 from loyalty_model.workshop.sample import SAMPLE_DIR
 from loyalty_model.workshop.settings import workshop_currency
 from views import _touchpoints as touchpoints
-from views._common import engine, model
+from views._common import engine, model, plain
 
 RAW_KINDS = ("surveys", "orders", "tickets", "customers")
 UNMAPPED = ""
@@ -104,18 +104,31 @@ def _mapping_form(index: int, table: Table, lang: str) -> tuple[str, dict[str, s
     chosen: dict[str, str] = {}
     columns = st.columns(3)
     for n, column in enumerate(required + optional):
-        label = f"{column} *" if column in required else column
         options = [UNMAPPED, *headers]
         default = by_column.get(column, UNMAPPED)
         with columns[n % 3]:
-            source = st.selectbox(label, options, index=options.index(default),
+            source = st.selectbox(field_label(kind, column, lang), options,
+                                  index=options.index(default), help=field_help(column, lang),
                                   key=f"raw_map_{index}_{table.file}_{kind}_{column}",
                                   format_func=lambda h: t("raw.not_in_file", lang) if h == ""
                                   else h)
         if source:
             chosen[source] = column
-    st.dataframe(table.frame.head(5), hide_index=True)
+    # an empty cell is empty, not "None" (the preview is the file as the user knows it)
+    st.dataframe(table.frame.head(5).astype(object).fillna(""), hide_index=True)
     return kind, chosen
+
+
+def _value_text(value: float, kpi: str, unit: str, lang: str, currency: str) -> str:
+    """A KPI value with its unit ("27.1 h", "77.9 %", "1.3 per ticket"): a bare 27.1 says
+    nothing. A count's unit is the KPI's own ("per ticket"), so it is looked up by id."""
+    if unit in ("share", "amount"):
+        return fmt_kpi_value(value, unit, lang, currency)
+    number = fmt_number(value, lang, 1)
+    for key in (f"value_unit.{kpi}", f"value_unit.{unit}"):
+        if key in strings(lang):
+            return t(key, lang, value=number)
+    return number
 
 
 def _show_result(result: RawKpis, lang: str, currency: str) -> None:
@@ -130,9 +143,12 @@ def _show_result(result: RawKpis, lang: str, currency: str) -> None:
         spec = model().kpis[kpi]
         rows.append({t("kpis.col_kpi", lang): spec.name(lang),
                      t("kpis.col_layer", lang): model().layer(spec.layer).name(lang),
-                     t("kpis.col_value", lang): fmt_kpi_value(value, spec.unit, lang, currency)
-                     if value is not None else t("raw.not_supported", lang)})
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+                     t("kpis.col_value", lang):
+                     _value_text(value, kpi, spec.unit, lang, currency)
+                     if value is not None and not pd.isna(value)
+                     else t("raw.not_supported", lang)})
+    with st.container(key="raw_kpi_table"):
+        st.dataframe(pd.DataFrame(rows), hide_index=True, height="content")  # every KPI shown
     if result.matrix:
         st.caption(t("raw.matrix_ready", lang, n=result.matrix["joined"]))
 
@@ -159,11 +175,12 @@ def render(workshop: storage.Workshop, current: pd.DataFrame, lang: str) -> None
     confirmed: dict[str, tuple[Table, dict[str, str]]] = {}
     keys = []
     for index, (name, data, large) in enumerate(files):
-        with st.expander(name, expanded=True):
+        with st.expander(plain(name), expanded=True):
             try:
                 table = _open_large(large, data, name) if large else _read(data, name)
             except ReadError as error:
-                st.error(t("kpis.unreadable", lang, message=error.localized(lang).rstrip(".")))
+                st.error(t("kpis.unreadable", lang,  # quotes the file: shown as text
+                           message=plain(error.localized(lang).rstrip("."))))
                 continue
             kind, mapping = _mapping_form(index, table, lang)
         if kind in confirmed:
@@ -185,7 +202,7 @@ def render(workshop: storage.Workshop, current: pd.DataFrame, lang: str) -> None
             else:
                 result = _compute(tuple(keys), confirmed, choices)
         except ReadError as error:
-            st.error(error.localized(lang))
+            st.error(plain(error.localized(lang)))
             return
         for kind, (table, mapping) in confirmed.items():
             signature = mapping_signature(kind, [str(c) for c in table.frame.columns])
@@ -201,13 +218,16 @@ def render(workshop: storage.Workshop, current: pd.DataFrame, lang: str) -> None
     if result.kpis.empty:
         st.error(t("raw.no_kpis", lang))
         return
+    # What was saved stays on screen with the confirmation where the Save button was, so the
+    # user stays where they are; any change to files, mapping or touchpoints brings Save back.
+    saved = (tuple(keys), result.kpis.to_csv(index=False))
+    if st.session_state.get("raw_saved") == saved:
+        st.success(t("kpis.loaded", lang, n=len(result.kpis)))
+        return
     if st.button(t("raw.save", lang, n=len(result.kpis)), key="raw_save"):
         storage.save_kpis(engine(), workshop.id, merge_kpis(current, result.kpis))
         if result.matrix:
             storage.save_evidence(engine(), workshop.id, "loyalty_matrix", result.matrix)
-        st.session_state["kpi_flash"] = t("kpis.loaded", lang, n=len(result.kpis))
-        st.session_state["raw_upload_round"] = round_ + 1
-        st.session_state.pop("raw_result", None)
-        st.session_state.pop("raw_sample", None)
-        st.rerun()
+        st.session_state["raw_saved"] = saved
+        st.rerun()  # the targets and definitions below show the saved values
 

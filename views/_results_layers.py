@@ -6,6 +6,9 @@ detail a room asks for next sits one click down, once per layer, so no reading i
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -16,9 +19,24 @@ from loyalty_model.assessment.targets import basis_label
 from loyalty_model.i18n import fmt_kpi_value, fmt_number, fmt_percent, t
 from loyalty_model.model import Model
 from loyalty_model.takeaways import charts
+from loyalty_model.workshop import storage
+from views._cached import show_chart
+from views._common import plain
 
 
-def layer_expanders(assessment: Assessment, model: Model, lang: str, currency: str) -> None:
+def _chart(chart_key: tuple, name: str, build: Callable[[], Any], **options: Any) -> None:
+    """Show a chart; with a `chart_key` (everything the page's charts depend on) its spec is
+    built once per key (views/_cached.py) instead of on every run."""
+    if chart_key:
+        show_chart((name, *chart_key), build, **options)
+    else:
+        st.altair_chart(build(), **options)
+
+
+def layer_expanders(assessment: Assessment, model: Model, lang: str, currency: str,
+                    comments: Sequence[storage.Comment] = (), chart_key: tuple = ()) -> None:
+    """One expander per layer, most urgent first; `comments` as storage.shown_comments gives
+    them (held to the workshop's anonymity level); `chart_key` see `_chart`."""
     st.subheader(t("results.layer_details", lang))
     for rank, layer_id in enumerate(assessment.priorities, start=1):
         result = assessment.layer(layer_id)
@@ -30,7 +48,8 @@ def layer_expanders(assessment: Assessment, model: Model, lang: str, currency: s
             st.caption(t("results.why_here", lang, rank=rank,
                          reason=priority_reason(result, model, assessment, lang)))
             _kpi_table(assessment, layer_id, model, lang, currency)
-            _statements(assessment, layer_id, model, lang)
+            _statements(assessment, layer_id, model, lang, chart_key)
+            _comments(comments, layer_id, lang)
             waiting = after_basics(assessment, model, lang) if layer_id == "wow" else []
             if waiting:
                 st.info(f"**{t('reading.after_basics', lang)}**  \n"
@@ -55,22 +74,37 @@ def _kpi_table(assessment: Assessment, layer_id: str, model: Model, lang: str,
         st.caption(t("results.no_kpis_layer", lang))
 
 
-def _statements(assessment: Assessment, layer_id: str, model: Model, lang: str) -> None:
+def _statements(assessment: Assessment, layer_id: str, model: Model, lang: str,
+                chart_key: tuple = ()) -> None:
     rated = [s for s in assessment.statements if s.layer == layer_id and s.mean is not None]
     if not rated:
         st.caption(t("results.not_rated_layer", lang))
         return
-    st.altair_chart(charts.spread_chart(assessment, model, lang, layer_id).properties(title=""),
-                    width="stretch")
+    _chart(chart_key, f"spread_{layer_id}",
+           lambda: charts.spread_chart(assessment, model, lang, layer_id).properties(title=""),
+           width="stretch")
     for point in (s for s in assessment.discussion_points() if s.layer == layer_id):
         st.markdown(t("results.discussion_line", lang,
                       statement=model.statement(point.statement_id).text(lang).rstrip("."),
                       spread=fmt_number(point.spread, lang, 1)))
 
 
+def _comments(comments: Sequence[storage.Comment], layer_id: str, lang: str) -> None:
+    """The team's words on the layer, marked for discussion first; as text, never markdown."""
+    found = sorted((c for c in comments if c.layer == layer_id), key=lambda c: not c.marked)
+    if not found:
+        return
+    st.markdown(f"**{t('comments.report_heading', lang)}**")
+    for comment in found:
+        meta = [t("comments.marked", lang)] if comment.marked else []
+        meta += [plain(comment.author)] if comment.author else []
+        st.markdown(f"- {plain(comment.text)}" + (f"  \n  *{' · '.join(meta)}*" if meta else ""))
+
+
 def more_views(assessment: Assessment, model: Model, lang: str, trend: pd.DataFrame,
-               matrix: dict | None) -> None:
-    """Disagreement, gaps, the trend and the loyalty matrix, each one tab away."""
+               matrix: dict | None, chart_key: tuple = ()) -> None:
+    """Disagreement, gaps, the trend and the loyalty matrix, each one tab away; `chart_key`
+    see `_chart`."""
     st.subheader(t("results.more", lang))
     names = [t("results.tab_discussion", lang), t("results.tab_gaps", lang)]
     has_trend = trend["period"].nunique() > 1
@@ -87,19 +121,21 @@ def more_views(assessment: Assessment, model: Model, lang: str, trend: pd.DataFr
                                           statement=model.statement(point.statement_id).text(lang).rstrip("."),
                                           spread=fmt_number(point.spread, lang, 1)))
     with next(tabs):
-        st.altair_chart(charts.gaps_chart(assessment, model, lang), width="stretch")
+        _chart(chart_key, "gaps", lambda: charts.gaps_chart(assessment, model, lang),
+               width="stretch")
         st.caption(t("results.gaps_help", lang, threshold=int(assessment.settings.gap_threshold)))
     if has_trend:
         with next(tabs):
-            st.altair_chart(charts.kpi_trend_chart(trend, model, lang), width="stretch",
-                            height=360)
+            _chart(chart_key, "kpi_trend", lambda: charts.kpi_trend_chart(trend, model, lang),
+                   width="stretch", height=360)
             st.caption(t("results.trend_help", lang))
     if matrix:
         with next(tabs):
             chart_column, text_column = st.columns([3, 2])
             with chart_column:
-                st.altair_chart(charts.loyalty_matrix_chart(matrix["shares"], model, lang),
-                                width="stretch")
+                _chart(chart_key, "matrix",
+                       lambda: charts.loyalty_matrix_chart(matrix["shares"], model, lang),
+                       width="stretch")
                 st.caption(t("results.matrix_help", lang, n=matrix["joined"]))
             with text_column:
                 for quadrant, texts in model.matrix.items():

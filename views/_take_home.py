@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from loyalty_model.i18n import LANGUAGES, t
 from loyalty_model.model import Model, ScoringSettings
-from loyalty_model.takeaways.exports import results_csv, results_xlsx
+from loyalty_model.takeaways.exports import comments_csv, results_csv, results_xlsx
 from loyalty_model.takeaways.pptx_deck import (
     DEFAULT_ACCENT,
     DeckStyle,
@@ -83,12 +83,19 @@ def render(engine: Engine, model: Model, workshop: storage.Workshop, settings: S
                            file_name=f"{stem}-results.csv", mime="text/csv",
                            key="takehome_csv", on_click="ignore", icon=":material/csv:")
     with third:
-        st.download_button(t("takehome.json", lang), lambda: export_json(engine, workshop),
+        st.download_button(t("takehome.json", lang),
+                           lambda: export_json(engine, workshop, model),
                            file_name=f"skab-promoters-{workshop.code}.json",
                            mime="application/json", key="takehome_json", on_click="ignore",
                            icon=":material/data_object:")
         st.caption(t("takehome.json_note", lang))
+        st.download_button(t("comments.csv", lang),
+                           lambda: comments_csv(report_data().comments, model, file_lang),
+                           file_name=f"{stem}-comments.csv", mime="text/csv",
+                           key="takehome_comments_csv", on_click="ignore",
+                           icon=":material/forum:")
 
 
 def _xlsx(data) -> bytes:  # noqa: ANN001 (ReportData)
-    return results_xlsx(data.assessment, data.model, data.lang, data.actions, data.currency)
+    return results_xlsx(data.assessment, data.model, data.lang, data.actions, data.currency,
+                        data.comments)

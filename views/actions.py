@@ -19,7 +19,7 @@ st.write(t("actions.intro", lang))
 
 stored = storage.actions_frame(engine(), workshop.id)
 if stored.empty:
-    ratings = storage.ratings_frame(engine(), workshop.id)
+    ratings = storage.shown_ratings(engine(), workshop)
     kpis = storage.kpis_frame(engine(), workshop.id)
     if ratings.dropna(subset=["rating"]).empty and kpis.empty:
         st.info(t("actions.nothing_yet", lang))

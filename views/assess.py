@@ -57,10 +57,13 @@ def choose_participant() -> storage.Participant | None:
         st.session_state["participant_id"] = choice
         return by_id[choice]
     with st.form("add_participant", clear_on_submit=True):
-        st.text_input(t("assess.name", lang), key="participant_name",
-                      max_chars=storage.NAME_CHARS,
-                      help=f"{t('assess.name_help', lang)} "
-                           f"{t('common.max_chars', lang, n=storage.NAME_CHARS)}")
+        if workshop.anonymity == "aggregates_only":  # no name is kept: none is asked for
+            st.caption(t("anonymity.explain.aggregates_only", lang, n=workshop.smallest_group))
+        else:
+            st.text_input(t("assess.name", lang), key="participant_name",
+                          max_chars=storage.NAME_CHARS,
+                          help=f"{t('assess.name_help', lang)} "
+                               f"{t('common.max_chars', lang, n=storage.NAME_CHARS)}")
         st.form_submit_button(t("assess.add", lang), on_click=add_participant)
     return None
 

@@ -16,6 +16,7 @@ from loyalty_model.i18n import (
 from loyalty_model.takeaways.business_charts import iceberg_chart, survival_chart
 from loyalty_model.workshop import storage
 from loyalty_model.workshop.settings import save_currency, workshop_currency
+from views._cached import show_chart
 from views._common import current_lang, current_workshop, engine, model, plain
 from views._numbers import number_field
 
@@ -164,7 +165,7 @@ if problems:
 
 st.subheader(t("business.retention_heading", lang))
 figures = bc.retention_case(inputs, assumptions, lang, currency, ranges)
-st.altair_chart(survival_chart(inputs, lang), width="stretch")
+show_chart(("survival", lang, inputs), lambda: survival_chart(inputs, lang), width="stretch")
 st.table(pd.DataFrame([  # a static table: long explanations wrap instead of being cut
     {t("business.col_figure", lang): t(f.label, lang, **f.label_values),
      t("business.col_value", lang): bc.figure_text(f, lang, currency),
@@ -177,7 +178,7 @@ for caveat in bc.caveats(model(), lang):  # beside the figure that uses the 68 %
 st.subheader(t("business.iceberg_heading", lang))
 st.write(t("business.iceberg_intro", lang))
 berg = bc.iceberg(complaints, assumptions, inputs.resolved, ranges)
-st.altair_chart(iceberg_chart(berg, lang), width="stretch")
+show_chart(("iceberg", lang, berg), lambda: iceberg_chart(berg, lang), width="stretch")
 st.table(pd.DataFrame([
     {t("business.col_figure", lang): label, t("business.col_value", lang): value,
      t("business.col_how", lang): how}

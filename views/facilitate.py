@@ -18,10 +18,18 @@ import streamlit as st
 
 from loyalty_model.i18n import t
 from loyalty_model.takeaways import charts
-from loyalty_model.workshop import links, live, storage
-from views import _outage, _page_runs
+from loyalty_model.workshop import links, storage
+from views import _clients, _outage, _page_runs
+from views._cached import series_version, show_chart, team_trend
 from views._common import current_lang, engine, model, open_workshop, require_workshop
-from views._live_ui import LIVE_SECONDS, discussion_points, layer_table, live_view
+from views._live_ui import (
+    LIVE_SECONDS,
+    comments_panel,
+    discussion_points,
+    held_back_note,
+    layer_table,
+    live_view,
+)
 
 PROJECTOR_CSS = """<style>
 .st-key-join_code [data-testid="stMetricValue"] { font-size: 4.5rem; letter-spacing: 0.12em;
@@ -110,6 +118,8 @@ with left:
     st.code(join_link, language=None)
     st.caption(t("facilitate.phone_language", lang,
                  language=t(f"facilitate.in_language.{workshop.language}", lang)))
+    st.caption(t("anonymity.shown_to_participants", lang, explain=t(
+        f"anonymity.explain.{workshop.anonymity}", lang, n=workshop.smallest_group)))
     st.toggle(t("facilitate.reveal", lang), value=workshop.revealed, key=f"reveal_{workshop.id}",
               help=t("facilitate.reveal_help", lang), on_change=reveal, args=(workshop.id,))
     st.toggle(t("facilitate.joining_open", lang), value=workshop.joining_open,
@@ -138,12 +148,26 @@ def live_panel(workshop_id: int) -> None:
         st.info(t("facilitate.nobody_yet", lang))
         return
     st.markdown(f"**{t('facilitate.per_layer', lang)}**")
+    held_back_note(view, lang)
     layer_table(view, lang)
     st.markdown(f"**{t('live.discussion_heading', lang)}**")
     discussion_points(view, lang)
     if any(s.spread is not None for s in view.assessment.statements):
-        st.altair_chart(charts.spread_chart(view.assessment, model(), lang), width="stretch")
+        # rebuilt only when a statement's figures change, not on every live tick
+        show_chart(("live_spread", lang, tuple(view.assessment.statements)),
+                   lambda: charts.spread_chart(view.assessment, model(), lang), width="stretch")
+    st.markdown(f"**{t('comments.live_heading', lang)}**")
+    comments_panel(view, lang, mark)
     st.caption(t("facilitate.live_note", lang, seconds=LIVE_SECONDS))
+
+
+def mark(comment_id: int, key: str) -> None:
+    """Checkbox callback: mark a comment for discussion; a change the database did not take
+    flips back."""
+    wanted = bool(st.session_state[key])
+    if not _outage.attempt(lambda: storage.set_marked(engine(), workshop.id, comment_id,
+                                                      wanted)):
+        st.session_state[key] = not wanted
 
 
 st.subheader(t("facilitate.live_heading", lang))
@@ -153,10 +177,10 @@ st.divider()
 st.subheader(t("trend.heading", lang))
 if st.session_state.pop("trend_linked", False):
     st.success(t("trend.linked", lang))
-history = live.team_trend(engine(), workshop, model(), lang)
+history = team_trend(series_version(workshop), workshop, lang)
 if history["workshop"].nunique() >= 2:
     measures = {"self": t("chart.self", lang), "kpi": t("chart.kpi", lang)}
-    st.altair_chart(charts.layer_trend_chart(
+    show_chart(("layer_trend", lang, history), lambda: charts.layer_trend_chart(
         history.assign(measure=history["measure"].map(measures)), model(), lang),
         width="stretch")
     st.caption(t("trend.help", lang))
@@ -191,5 +215,8 @@ with st.expander(t("trend.link_heading", lang)):
             st.rerun()
         else:
             st.error(t("trend.not_linked", lang))
+
+st.divider()
+_clients.facilitate_section(workshop, lang)  # which client the team belongs to, and adding it
 
 _page_runs.finished()  # last: see views/_page_runs.py

@@ -16,6 +16,7 @@ from views import _join_gate as gate
 from views import _outage, _page_runs
 from views import _participant as me
 from views._browser import scroll_to_top
+from views._comments import comment_box
 from views._common import current_lang, engine, model
 from views._live_ui import ROOM_SECONDS, discussion_points, layer_bars, live_view
 from views._rating import pending, refusals, statement_radios
@@ -92,7 +93,7 @@ def joined_workshop() -> storage.Workshop | None:
     return admit(found)
 
 
-def join(workshop: storage.Workshop, name: str) -> None:
+def join(workshop: storage.Workshop, name: str | None) -> None:
     try:
         participant = storage.join_workshop(engine(), workshop.id, name)
     except storage.JoiningClosed:  # closed since the page was drawn
@@ -123,12 +124,22 @@ def join_form() -> None:
             join(workshop, name)
 
 
+def anonymity_note(workshop: storage.Workshop) -> None:
+    """The workshop's anonymity level in one line, before and while the person rates."""
+    st.info(t(f"anonymity.explain.{workshop.anonymity}", lang, n=workshop.smallest_group),
+            icon=":material/shield_person:")
+
+
 def name_form(workshop: storage.Workshop) -> None:
     st.write(t("join.welcome", lang))
     st.text(workshop.name)
+    anonymity_note(workshop)
+    keeps_names = workshop.anonymity != "aggregates_only"  # no name field: none is kept
     with st.form("join_named"):
-        name = st.text_input(t("join.name", lang), key="join_name_input",
-                             max_chars=storage.NAME_CHARS, help=name_help())
+        name = None
+        if keeps_names:
+            name = st.text_input(t("join.name", lang), key="join_name_input",
+                                 max_chars=storage.NAME_CHARS, help=name_help())
         submitted = st.form_submit_button(t("join.button", lang), type="primary")
     if submitted:
         join(workshop, name)
@@ -183,6 +194,9 @@ def rate(participant: storage.Participant) -> None:
     # layer would invite taps on the old statements.
     head = st.container()
     statement_radios(participant, layer.statements, answers, lang, prefix="join_rate")
+    comment_box(participant, layer, _outage.last_known(
+        f"comments:{participant.id}",
+        lambda: storage.participant_comments(engine(), participant.id)), lang)
     back, forward = st.columns(2)
     if step > 0:
         back.button(t("join.previous", lang), key="join_prev", width="stretch",
@@ -261,6 +275,7 @@ if participant is None:
 
 st.caption(t("join.joined_as", lang, code=workshop.code))
 st.text(workshop.name + (f" · {participant.name}" if participant.name else ""))  # as text
+anonymity_note(workshop)
 rate(participant)
 st.divider()
 room_results(workshop.id)

@@ -50,8 +50,15 @@ current = storage.kpis_frame(engine(), workshop.id)
 if "kpi_flash" in st.session_state:
     st.success(st.session_state.pop("kpi_flash"))
 
-upload_tab, raw_tab, manual_tab = st.tabs([t("kpis.upload_tab", lang), t("raw.tab", lang),
-                                           t("kpis.manual_tab", lang)])
+# Tabs that remember the open one (on_change="rerun"): a save reruns the page, and stateless
+# tabs would then jump back to the first, away from what the user just did. Remembered by
+# position, so switching the language keeps the tab too.
+labels = [t("kpis.upload_tab", lang), t("raw.tab", lang), t("kpis.manual_tab", lang)]
+shown_tab = min(st.session_state.get("kpi_tab_index", 0), len(labels) - 1)
+upload_tab, raw_tab, manual_tab = st.tabs(labels, key=f"kpi_tab_{lang}", on_change="rerun",
+                                          default=labels[shown_tab])
+if st.session_state.get(f"kpi_tab_{lang}") in labels:
+    st.session_state["kpi_tab_index"] = labels.index(st.session_state[f"kpi_tab_{lang}"])
 
 with upload_tab:
     st.download_button(t("kpis.template", lang), (DATA_DIR / "templates" / "kpis.csv").read_bytes(),

@@ -7,14 +7,16 @@ sized for a 16:9 screen: navigation on top, the chart filling most of the height
 is a fixed string and never contains anything a user typed.
 """
 
+import json
+
 import streamlit as st
 
 from loyalty_model.assessment.reading import brief_reading, status_key
 from loyalty_model.assessment.scoring import ScoringInputError
 from loyalty_model.i18n import t
-from loyalty_model.takeaways.presenter_slides import Slide, projector_chart, slides_for
-from loyalty_model.takeaways.report_data import from_workshop
-from views._common import current_lang, engine, model, require_workshop
+from loyalty_model.takeaways.presenter_slides import projector_chart
+from views._cached import presentation, series_version, show_chart
+from views._common import current_lang, require_workshop
 
 PROJECTOR_CSS = """
 <style>
@@ -38,8 +40,10 @@ lang = current_lang()
 st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)  # static CSS only, see the docstring
 workshop = require_workshop(lang)
 matrix = (st.session_state.get(f"matrix_{workshop.code}") or {}).get("shares")
+# built once per stored data (the whole series, for the trend), language and matrix
+data_key = (workshop.id, series_version(workshop), lang, json.dumps(matrix, sort_keys=True))
 try:
-    data = from_workshop(engine(), workshop, model(), lang, matrix_shares=matrix)
+    data, slides = presentation(data_key, workshop, lang, matrix)
 except ScoringInputError:
     data = None
 if data is None or (not data.assessment.kpis
@@ -48,7 +52,6 @@ if data is None or (not data.assessment.kpis
     st.page_link("views/results.py", label=t("presenter.back", lang), icon=":material/target:")
     st.stop()
 
-slides: list[Slide] = slides_for(data)
 position = min(int(st.session_state.get("presenter_slide", 0)), len(slides) - 1)
 current = slides[position]
 
@@ -79,7 +82,8 @@ if current.chart is None:  # the verdict: where to start, in the model's own sen
         st.markdown(f"**{rank}. {name}** · {status}")
         st.caption(brief_reading(data.assessment, layer_id, data.model, lang, data.currency))
 else:
-    st.altair_chart(projector_chart(current.chart, CHART_HEIGHT), width="stretch",
-                    height=CHART_HEIGHT)
+    show_chart(("slide", position, *data_key),
+               lambda: projector_chart(current.chart, CHART_HEIGHT),
+               width="stretch", height=CHART_HEIGHT)
     st.caption(current.caption)
 st.page_link("views/results.py", label=t("presenter.back", lang), icon=":material/target:")

@@ -4,21 +4,22 @@ start and why — then each layer's detail one click down, then the other views.
 import streamlit as st
 
 from loyalty_model.assessment.actions import after_basics
-from loyalty_model.assessment.kpi_scoring import kpi_trend, layer_kpi_trend
 from loyalty_model.assessment.reading import brief_reading, status_key
-from loyalty_model.assessment.scoring import assess, with_settings
+from loyalty_model.assessment.scoring import with_settings
 from loyalty_model.i18n import fmt_number, t
 from loyalty_model.takeaways import charts
 from loyalty_model.workshop import storage
 from loyalty_model.workshop.settings import workshop_currency
 from views import _results_layers as details
 from views import _take_home
+from views._cached import assessed, data_version, show_chart
 from views._common import current_lang, engine, model, require_workshop
 
 lang = current_lang()
 st.title(t("results.title", lang))
 workshop = require_workshop(lang)
-ratings = storage.ratings_frame(engine(), workshop.id)
+version = data_version(workshop.id)  # before loading: a write after it makes a new version
+ratings = storage.shown_ratings(engine(), workshop)  # held to its anonymity level
 kpis = storage.kpis_frame(engine(), workshop.id)
 targets = storage.targets(engine(), workshop.id)
 currency = workshop_currency(engine(), workshop.id)
@@ -35,11 +36,15 @@ if ratings.dropna(subset=["rating"]).empty and kpis.empty:
     st.page_link("views/assess.py", label=t("results.go_assess", lang), icon=":material/edit_note:")
     st.stop()
 
-assessment = assess(ratings, kpis, model(), settings, targets)
+# everything below shows only stored data (its version) and the settings above
+data_key = (workshop.id, version, settings)
+assessment, trend = assessed(data_key, ratings, kpis, targets, settings)
+chart_key = (*data_key, lang)
 
 chart_column, verdict_column = st.columns([3, 2], gap="large")
 with chart_column:
-    st.altair_chart(charts.self_vs_kpi_chart(assessment, model(), lang), width="stretch")
+    show_chart(("self_vs_kpi", *chart_key),
+               lambda: charts.self_vs_kpi_chart(assessment, model(), lang), width="stretch")
     st.caption(t("results.self_vs_kpi_help", lang))
 with verdict_column:
     st.subheader(t("results.priorities", lang))
@@ -54,10 +59,10 @@ with verdict_column:
                  key="results_to_actions", width="stretch"):
         st.switch_page("views/actions.py")
 
-details.layer_expanders(assessment, model(), lang, currency)
-trend = layer_kpi_trend(kpi_trend(kpis, model(), settings, targets), model())
+details.layer_expanders(assessment, model(), lang, currency,
+                        storage.shown_comments(engine(), workshop, model()), chart_key)
 matrix = storage.load_evidence(engine(), workshop.id, "loyalty_matrix")
-details.more_views(assessment, model(), lang, trend, matrix)
+details.more_views(assessment, model(), lang, trend, matrix, chart_key)
 
 with st.expander(t("results.settings", lang)):
     st.caption(t("results.settings_help", lang))

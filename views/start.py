@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from loyalty_model.assessment import anonymity
 from loyalty_model.i18n import LANGUAGES, t
 from loyalty_model.workshop import sample, storage
 from views._common import current_lang, current_workshop, engine, model, open_workshop, plain
@@ -26,6 +27,23 @@ def follow_ui_language() -> None:
     if st.session_state.get("new_lang_follows") != lang or "new_lang" not in st.session_state:
         st.session_state["new_lang"] = lang
         st.session_state["new_lang_follows"] = lang
+
+
+def anonymity_fields() -> tuple[str, int]:
+    """The anonymity level (names hidden unless changed) and, for aggregates only, how many
+    people must rate a statement before it is shown. Each level's meaning is in the help, as
+    the participants will read it."""
+    levels = "\n\n".join(t(f"anonymity.explain.{level}", lang, n=anonymity.DEFAULT_SMALLEST_GROUP)
+                         for level in anonymity.LEVELS)
+    level = st.selectbox(t("anonymity.label", lang), anonymity.LEVELS,
+                         index=anonymity.LEVELS.index(anonymity.DEFAULT_LEVEL),
+                         format_func=lambda v: t(f"anonymity.level.{v}", lang),
+                         key="new_anonymity", help=f"{t('anonymity.help', lang)}\n\n{levels}")
+    low, high = anonymity.SMALLEST_GROUP_RANGE
+    smallest = st.number_input(t("anonymity.smallest_group", lang), low, high,
+                               anonymity.DEFAULT_SMALLEST_GROUP, step=1, key="new_smallest",
+                               help=t("anonymity.smallest_group_help", lang))
+    return level, int(smallest)
 
 
 open_now = current_workshop()
@@ -54,12 +72,15 @@ with right:
         follow_ui_language()
         workshop_lang = st.selectbox(t("start.workshop_language", lang), list(LANGUAGES),
                                      format_func=LANGUAGES.get, key="new_lang")
+        anonymity, smallest = anonymity_fields()
         submitted = st.form_submit_button(t("start.create_button", lang))
     if submitted:
         if not name.strip() or not team.strip():
             st.error(t("start.need_name", lang))
         else:
-            workshop, key = storage.create_workshop(engine(), name, team, workshop_lang)
+            workshop, key = storage.create_workshop(engine(), name, team, workshop_lang,
+                                                    anonymity=anonymity,
+                                                    smallest_group=smallest)
             open_workshop(workshop, key)
             st.session_state["facilitator_key_new"] = True  # facilitate shows the key, once
             st.switch_page("views/facilitate.py")

@@ -9,8 +9,9 @@ import argparse
 import os
 import sys
 
-from loyalty_model.cli import kpis, report, score, statements
+from loyalty_model.cli import kpis, report, rollup, score, statements
 from loyalty_model.cli.inputs import EXIT_BAD_INPUT, InputError, check_inputs
+from loyalty_model.messages import one_line
 from loyalty_model.model import load_model
 
 
@@ -20,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Skab promoters without the UI: statements, scoring, KPIs and reports.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for command in (statements, score, kpis, report):
+    for command in (statements, score, kpis, report, rollup):
         command.add_parser(sub)
     return parser
 
@@ -32,11 +33,12 @@ def main(argv: list[str] | None = None) -> int:
         check_inputs(args)  # a FIFO or a device is refused at once, before it can block
         return args.func(args, load_model())
     except InputError as error:
-        print(f"error: {error}", file=sys.stderr)
+        # One line, whatever the error quotes: cut, with line breaks and escapes made visible.
+        print(one_line(f"error: {error}"), file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as error:  # a bug, not bad input: one line, unless debugging
         if os.environ.get("SKAB_DEBUG"):
             raise
-        print(f"error: unexpected problem ({type(error).__name__}: {error}); "
-              "set SKAB_DEBUG=1 for details", file=sys.stderr)
+        print(one_line(f"error: unexpected problem ({type(error).__name__}: {error}); "
+                       "set SKAB_DEBUG=1 for details"), file=sys.stderr)
         return 1

@@ -15,8 +15,10 @@ import contextlib
 from collections.abc import Callable, Iterator
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from loyalty_model.intake import limits
 from loyalty_model.intake.table import ReadError, Source
 from loyalty_model.messages import Message, Number
 
@@ -60,15 +62,20 @@ def batches(
     block_size: int | None = None,
     convert: dict | None = None,
     progress: Progress | None = None,
+    file: str = "",
 ) -> Iterator[pa.RecordBatch]:
     """Record batches of the columns in `column_types` (file positions), header row skipped.
 
     With `header=True` the header line comes back as the first row (for the preview); with
     `only=False` every column of the file is read, typed by `column_types` where it names them.
     Cells that are empty or "" are null. `convert` adds pyarrow ConvertOptions (true_values ...).
+
+    :raise ReadError: naming `file`, at the first batch that takes the file past the limits on
+        rows or cell length (see `limits`).
     """
     stream = open_stream(source)
     finished = False
+    rows = 0
     try:
         reader = pacsv.open_csv(
             stream,
@@ -91,6 +98,10 @@ def batches(
             ),
         )
         for batch in reader:
+            rows += batch.num_rows
+            if rows > limits.MAX_ROWS:
+                raise limits.too_many_rows(file)
+            check_cells(batch, file)
             if progress is not None and source.size:
                 progress(min(1.0, stream.tell() / source.size))
             yield batch
@@ -101,6 +112,21 @@ def batches(
         # or free a descriptor another file could reuse. The last reference closes it instead.
         if finished:
             stream.close()
+
+
+def check_cells(batch: pa.RecordBatch, file: str) -> None:
+    """Refuse a batch with a text cell longer than `limits.MAX_CELL_CHARS` characters.
+
+    Bytes are compared first (one subtraction of offsets per cell); only a column with a
+    suspiciously long cell has its characters counted.
+    """
+    for column in batch.columns:
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            continue
+        longest = pc.max(pc.binary_length(column)).as_py()
+        if longest is not None and longest > limits.MAX_CELL_CHARS and \
+                pc.max(pc.utf8_length(column)).as_py() > limits.MAX_CELL_CHARS:
+            raise limits.cell_too_long(file)
 
 
 def string_types(n_columns: int) -> dict[int, pa.DataType]:
@@ -118,6 +144,8 @@ def csv_error(source: Source, separator: str, file: str, exc: Exception) -> Read
     if isinstance(exc, UnicodeDecodeError):
         # Bytes undefined in cp1252 never occur in real Windows text: this is not a text file.
         return ReadError(Message("read.not_a_table", file=file), file=file)
+    if "straddling object" in str(exc):  # a row longer than a whole block: no export row
+        return limits.line_too_long(file)
     bad_rows: list[int] = []
 
     def remember(row: pacsv.InvalidRow) -> str:

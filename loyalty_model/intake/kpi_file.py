@@ -8,11 +8,13 @@ good rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 import pandas as pd
 
 from loyalty_model.assessment.periods import normalise_period
 from loyalty_model.intake.converters import to_number
+from loyalty_model.intake.limits import MAX_KPI_ROWS, too_many_rows
 from loyalty_model.intake.mapping import apply_mapping, suggest_mapping
 from loyalty_model.intake.readers import read_table
 from loyalty_model.intake.table import ReadError
@@ -164,7 +166,12 @@ def _shown(cell: object) -> str:
 def read_kpi_file(data: bytes, filename: str, model: Model,
                   mapping: dict[str, str] | None = None) -> KpiFileResult:
     """Read a kpis CSV/XLSX in any dialect PRODUCT.md lists; raise ReadError if it is unusable."""
+    rows = data.count(b"\n") if len(data) <= MAX_KPI_FILE_BYTES else 0  # (too large: below)
+    if rows > MAX_KPI_ROWS + 1:  # each row is checked one by one, in Python
+        raise too_many_rows(PurePath(filename).name or filename, MAX_KPI_ROWS)
     table = read_table(data, filename, max_bytes=MAX_KPI_FILE_BYTES)
+    if len(table.frame) > MAX_KPI_ROWS:
+        raise too_many_rows(table.file, MAX_KPI_ROWS)
     mapping = mapping or suggest_mapping("kpis", list(table.frame.columns))
     frame = apply_mapping(table, "kpis", mapping)
     return parse_kpi_frame(frame, model, file=table.file, decimal=table.dialect.decimal,

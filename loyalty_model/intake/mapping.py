@@ -16,6 +16,7 @@ from functools import cache
 
 import pandas as pd
 
+from loyalty_model.i18n import t
 from loyalty_model.intake.table import ReadError, Table
 from loyalty_model.messages import Message
 from loyalty_model.model import DATA_DIR
@@ -191,6 +192,22 @@ def adapt_mapping(mapping: dict[str, str], headers: list[str]) -> dict[str, str]
         if header is not None:
             adapted[header] = column
     return adapted
+
+
+def is_required(kind: str, column: str) -> bool:
+    return column in _spec(kind).required
+
+
+def field_label(kind: str, column: str, lang: str = "en") -> str:
+    """What a user calls the column ("Customer ID (required)"), never its id ("customer_id"):
+    the mapping step is read by people who know their exports, not our schema."""
+    label = t(f"field.{column}", lang)
+    return t("field.required", lang, label=label) if is_required(kind, column) else label
+
+
+def field_help(column: str, lang: str = "en") -> str:
+    """What the column should hold, in a sentence (the selectbox's help)."""
+    return t(f"field_help.{column}", lang)
 
 
 def _spec(kind: str) -> KindSpec:

@@ -15,6 +15,7 @@ a ten-million-row export never exists as one table of strings. Excel workbooks t
 from __future__ import annotations
 
 import codecs
+import math
 import os
 import re
 from dataclasses import replace
@@ -23,6 +24,7 @@ from pathlib import Path, PurePath
 import pandas as pd
 import pyarrow as pa
 
+from loyalty_model.intake import limits
 from loyalty_model.intake.csv_stream import (
     COLUMN_SLACK,
     batches,
@@ -44,13 +46,15 @@ from loyalty_model.messages import Message, Number
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or an encrypted .xlsx
-_SNIFF_BYTES = 64 * 1024
+_SNIFF_BYTES = limits.MAX_HEADER_BYTES  # a header must fit in the bytes sniffed
 _SEPARATORS = [",", ";", "\t", "|"]
 _EXCEL_SEP_HINT = re.compile(r"^sep=([,;\t|])[ \t]*\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BLANK = b" \t\r\n\x00\xef\xbb\xbf"
 PREVIEW_BYTES = 256 << 10
 """A CSV larger than this is opened as a preview of its first rows plus a `Source`."""
+WHOLE_BLOCK_BYTES = 1 << 20
+"""Bytes per batch when a file is read whole (see `_rows`)."""
 
 
 def read_table(data: bytes, filename: str, *, max_bytes: int = 200 * 1024 * 1024) -> Table:
@@ -84,15 +88,18 @@ def _open(data: bytes | memoryview | None, path: Path | None, filename: str,
     file = PurePath(filename).name or filename or Message("read.the_file")
     size = len(data) if data is not None else path.stat().st_size
     if max_bytes is not None and size > max_bytes:
-        too_large = Message("read.too_large", file=file, size=_mb(size), limit=_mb(max_bytes))
+        too_large = Message("read.too_large", file=file, size=_mb(size, over=max_bytes),
+                            limit=_mb(max_bytes))
         raise ReadError(too_large, file=file)
     head = bytes(data[:_SNIFF_BYTES]) if data is not None else _head(path)
-    if not head[:4096].strip(_BLANK) and not _whole(data, path).strip(_BLANK):
+    if not head[:4096].strip(_BLANK) and _all_blank(data, path):
         raise ReadError(Message("read.empty", file=file), file=file)
     suffix = PurePath(filename).suffix.lower()
     if head.startswith(_OLE_MAGIC) or suffix == ".xls":
         raise ReadError(Message("read.old_excel", file=file), file=file)
     if head.startswith(_ZIP_MAGIC) or suffix in {".xlsx", ".xlsm"}:
+        if size > limits.MAX_XLSX_UNPACKED:  # a zip never unpacks to less than it holds
+            raise limits.xlsx_too_large(file)
         return read_xlsx(bytes(_whole(data, path)), file)
     source, encoding = _source(data, path, head, size, file)
     return _read_csv(source, encoding, file, preview=preview and size > PREVIEW_BYTES)
@@ -107,8 +114,26 @@ def _whole(data: bytes | memoryview | None, path: Path | None) -> bytes | memory
     return data if data is not None else path.read_bytes()
 
 
-def _mb(n: int) -> Number:
-    return Number(n / (1024 * 1024), ".1f")
+def _all_blank(data: bytes | memoryview | None, path: Path | None, chunk: int = 1 << 20
+               ) -> bool:
+    """Whether the file holds only blanks, read a megabyte at a time (it may be gigabytes)."""
+    if data is not None:
+        return all(not bytes(data[at : at + chunk]).strip(_BLANK)
+                   for at in range(0, len(data), chunk))
+    with path.open("rb") as handle:
+        while block := handle.read(chunk):
+            if block.strip(_BLANK):
+                return False
+    return True
+
+
+def _mb(n: int, over: int | None = None) -> Number:
+    """Megabytes to one decimal; a size just past `over` rounds up, never to the limit itself
+    ("10.1 MB; the limit is 10.0 MB", not "10.0 MB; the limit is 10.0 MB")."""
+    mb = n / (1024 * 1024)
+    if over is not None and n > over:
+        mb = max(mb, math.floor(over / (1024 * 1024) * 10 + 1) / 10)
+    return Number(mb, ".1f")
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -150,10 +175,11 @@ def _read_csv(source: Source, encoding: str, file: str, *, preview: bool) -> Tab
         sample = sample[hint.end() :].lstrip("\n")
     else:
         separator = _sniff_separator(sample)
-    header_fields = sample.split("\n", 1)[0].count(separator) + 1
+    header_fields = _check_header(sample, separator, len(head) < source.size - source.offset,
+                                  file)
     source = replace(source, skip_lines=header_row - 1, n_fields=header_fields)
     try:
-        rows = _rows(source, separator, preview)
+        rows = _rows(source, separator, preview, file)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         if source.encoding == "utf-8" and is_encoding_error(exc):
             # The sample was valid UTF-8 but a later byte is not: a cp1252 file after all.
@@ -167,12 +193,34 @@ def _read_csv(source: Source, encoding: str, file: str, *, preview: bool) -> Tab
     return Table(frame, dialect, file, header_row=header_row, source=kept)
 
 
-def _rows(source: Source, separator: str, preview: bool) -> pa.Table:
+def _check_header(sample: str, separator: str, more: bool, file: str) -> int:
+    """The header's number of fields, once it is known to be a header a person could write.
+
+    Checked before pyarrow sees the file: a header of a million separators made it build a
+    million columns (15 s and 7 GB for a 1 MB file).
+    """
+    line, newline, _ = sample.partition("\n")
+    fields = re.sub(r'"[^"]*"', "", line).count(separator) + 1
+    if fields > limits.MAX_COLUMNS:
+        raise limits.too_many_columns(file)
+    if not newline and more:  # the first line runs past the sniffed bytes
+        raise limits.header_too_long(file)
+    return line.count(separator) + 1
+
+
+def _rows(source: Source, separator: str, preview: bool, file: str) -> pa.Table:
     """The header and the data rows as strings: all of them, or the first block's."""
     types = string_types(source.n_fields + COLUMN_SLACK)
     found = []
-    block = PREVIEW_BYTES if preview else None  # None: csv_stream.BATCH_BYTES
-    for batch in batches(source, separator, types, header=True, only=False, block_size=block):
+    # A whole read goes a megabyte at a time, so the cell count below stops it early: an 8 MB
+    # block of empty rows was 13 million cells, 300 MB, before anything could be counted.
+    block = PREVIEW_BYTES if preview else WHOLE_BLOCK_BYTES
+    cells = 0
+    for batch in batches(source, separator, types, header=True, only=False, block_size=block,
+                         file=file):
+        cells += batch.num_rows * batch.num_columns
+        if cells > limits.MAX_TABLE_CELLS:  # held whole as strings: not without a bound
+            raise limits.too_many_rows(file, limits.MAX_TABLE_CELLS // batch.num_columns)
         found.append(batch)
         if preview and batch.num_rows > 1:
             break

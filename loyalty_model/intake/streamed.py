@@ -65,7 +65,8 @@ def _exact(table: Table, kind: str, mapping: dict[str, str], progress: Progress 
     labels: list[np.ndarray] = []
     problems: list = []
     count = total = offset = 0
-    for batch in batches(source, table.dialect.separator or ",", types, progress=progress):
+    for batch in batches(source, table.dialect.separator or ",", types, progress=progress,
+                         file=table.file):
         frame = string_frame(batch, names)
         frame.index = pd.RangeIndex(offset, offset + len(frame))  # data row numbers in the file
         offset += len(frame)

@@ -67,7 +67,7 @@ def read_typed(table: Table, kind: str, mapping: dict[str, str],
     rows = 0
     try:
         for batch in batches(source, table.dialect.separator or ",", types, convert=convert,
-                             progress=progress):
+                             progress=progress, file=table.file):
             columns = {read[int(name[1:])]: batch.column(i)
                        for i, name in enumerate(batch.schema.names)}
             check(columns, spec.required)

@@ -4,15 +4,22 @@ Cells are written back out as text the way a CSV export writes them (whole numbe
 ".0", dates as ISO), so a report saved either way goes through the same converters and loads
 to the same numbers and dates. openpyxl is imported only when an Excel file arrives: those are
 the rarer uploads.
+
+A workbook is a zip of XML, and both can lie: a few kB that unpack to gigabytes, a sheet that
+claims a million rows of 16,384 columns. So the zip's declared sizes are checked before anything
+is unpacked, openpyxl reads only the small parts (workbook, styles, shared strings), and the
+sheets are streamed by `xlsx_sheet` within the limits of `limits`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 
 import pandas as pd
 
+from loyalty_model.intake import limits
 from loyalty_model.intake.table import (
     Dialect,
     ReadError,
@@ -28,29 +35,30 @@ _HEADER_SEARCH_ROWS = 10
 
 def read_xlsx(data: bytes, file: str) -> Table:
     """Read the first non-empty worksheet; cell values become strings like a CSV would have."""
-    import openpyxl  # imported late: only needed for the rarer Excel uploads
-
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        reader = _open_workbook(data, file)
+    except ReadError:
+        raise
     except Exception as exc:  # zipfile, zlib, XML and openpyxl each raise their own errors
         raise ReadError(Message("read.xlsx_unopenable", file=file), file=file) from exc
     try:
-        for sheet in workbook.worksheets:
-            rows = _sheet_rows(sheet)
+        for path in _sheet_paths(reader):
+            rows = _sheet_rows(reader, path, file)
             if rows is not None:
-                header_row, header, body = rows
+                header_row, header, body, labels = rows
                 break
         else:
             raise ReadError(Message("read.empty", file=file), file=file)
     except ReadError:
         raise
-    except Exception as exc:  # openpyxl raises many types on malformed sheet XML
+    except Exception as exc:  # lxml, openpyxl and xlsx_sheet.Damaged: XML no sheet has
         raise ReadError(Message("read.xlsx_damaged", file=file), file=file) from exc
     finally:
-        workbook.close()
+        reader.archive.close()
     names = column_names(header)
+    index = pd.Index(labels, dtype="int64")
     frame = (
-        pd.DataFrame(body, columns=names, dtype="str")
+        pd.DataFrame(body, columns=names, index=index, dtype="str")
         if body
         else pd.DataFrame(columns=names, dtype="str")
     )
@@ -61,33 +69,72 @@ def read_xlsx(data: bytes, file: str) -> Table:
     return Table(frame, Dialect("xlsx", None, decimal, None), file, header_row=header_row)
 
 
-def _sheet_rows(sheet: object) -> tuple[int, list[str | None], list[list[str | None]]] | None:
-    """Return (header row number, header cells, data rows) of a sheet, or None when empty.
+def _open_workbook(data: bytes, file: str) -> object:
+    """openpyxl's reader with the workbook's small parts read, once the zip is known to fit.
+
+    `load_workbook` would also open every sheet to measure it (parsing a sheet without a
+    dimension twice), so the steps it takes are called here, sheets left out.
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    from loyalty_model.intake.xlsx_sheet import Budget, Counted, read_strings
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = archive.infolist()
+    if len(parts) > limits.MAX_XLSX_PARTS or \
+            sum(part.file_size for part in parts) > limits.MAX_XLSX_UNPACKED:
+        raise limits.xlsx_too_large(file)
+    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+    reader.budget = Budget()
+    try:
+        reader.read_manifest()
+        strings = reader.package.find(SHARED_STRINGS)
+        if strings is not None:  # what openpyxl's read_strings does, within the limits
+            with reader.archive.open(strings.PartName[1:]) as raw:
+                reader.shared_strings = read_strings(
+                    Counted(raw, limits.MAX_XLSX_UNPACKED, file), file, reader.budget)
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+    except BaseException:
+        reader.archive.close()
+        raise
+    return reader
+
+
+def _sheet_paths(reader: object) -> list[str]:
+    """The worksheets' parts in the workbook's order (chart sheets hold no cells)."""
+    return [rel.target for _, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
+
+
+def _sheet_rows(reader: object, path: str, file: str
+                ) -> tuple[int, list[str | None], list[list[str | None]], list[int]] | None:
+    """(header row number, header cells, data rows, their frame labels) of a sheet, or None
+    when it is empty.
 
     Reports often start with a title row or two; the header is the first of the opening rows
-    with the most filled cells.
+    with the most filled cells. A data row's label is its distance below the header, so
+    `Table.first_row` plus the label is its spreadsheet row, gaps included.
     """
-    rows: list[tuple[int, list[str | None]]] = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):  # type: ignore[attr-defined]
-        rows.append((number, [_cell_text(v) for v in values]))
-    filled = [(n, cells) for n, cells in rows if any(c is not None for c in cells)]
-    if not filled:
+    from loyalty_model.intake.xlsx_sheet import Counted, read_sheet
+
+    with reader.archive.open(path) as raw:
+        source = Counted(raw, limits.MAX_XLSX_UNPACKED, file)
+        rows = read_sheet(source, file, reader.budget, reader.wb, reader.shared_strings,
+                          _cell_text)
+    if not rows:
         return None
-    opening = filled[:_HEADER_SEARCH_ROWS]
-    widest = max(_count(cells) for _, cells in opening)
-    header_row, header = next((n, c) for n, c in opening if _count(c) == widest)
-    body = [cells for n, cells in rows if n > header_row]
-    while body and all(c is None for c in body[-1]):
-        body.pop()
-    while header and header[-1] is None:
-        header = header[:-1]
-    width = len(header)
-    body = [(row + [None] * width)[:width] for row in body]
-    return header_row, header, body
-
-
-def _count(cells: list[str | None]) -> int:
-    return sum(c is not None for c in cells)
+    opening = rows[:_HEADER_SEARCH_ROWS]
+    widest = max(len(cells) for _, cells in opening)
+    header_row, header_cells = next((n, c) for n, c in opening if len(c) == widest)
+    width = max(header_cells)
+    header = [header_cells.get(column) for column in range(1, width + 1)]
+    body = [[cells.get(column) for column in range(1, width + 1)]
+            for n, cells in rows if n > header_row]
+    labels = [n - header_row - 1 for n, _ in rows if n > header_row]
+    return header_row, header, body, labels
 
 
 def _cell_text(value: object) -> str | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from datetime import date
 
 import pandas as pd
@@ -34,6 +35,7 @@ from loyalty_model.i18n import (
     t,
 )
 from loyalty_model.model import Model
+from loyalty_model.takeaways.report_data import ReportComment
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r",
                   "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and their full-width forms
@@ -106,6 +108,25 @@ def results_table(assessment: Assessment, model: Model, lang: str) -> pd.DataFra
 
 def results_csv(assessment: Assessment, model: Model, lang: str) -> bytes:
     return _csv(results_table(assessment, model, lang), lang)
+
+
+def comments_table(comments: Sequence[ReportComment], model: Model, lang: str) -> pd.DataFrame:
+    """The team's comments per layer, in the model's layer order, marked ones first; the author
+    column only when the workshop shows names. Neutralised like every cell on the way out."""
+    order = {layer.id: layer.order for layer in model.layers}
+    rows = sorted(comments, key=lambda c: (order.get(c.layer, 99), not c.marked))
+    with_authors = any(c.author for c in rows)
+    columns = [t("export.layer", lang), t("comments.col_comment", lang),
+               t("comments.col_marked", lang)] + ([t("comments.col_author", lang)]
+                                                  if with_authors else [])
+    return pd.DataFrame([
+        [model.layer(c.layer).name(lang), c.text, t("xlsx.yes", lang) if c.marked else ""]
+        + ([c.author or ""] if with_authors else []) for c in rows
+    ], columns=columns).astype(object)
+
+
+def comments_csv(comments: Sequence[ReportComment], model: Model, lang: str) -> bytes:
+    return _csv(comments_table(comments, model, lang), lang)
 
 
 # --- XLSX --------------------------------------------------------------------------------------
@@ -216,8 +237,10 @@ def _score_formats(lang: str, *keys: str) -> dict[str, str]:
 
 
 def results_xlsx(assessment: Assessment, model: Model, lang: str, plan: pd.DataFrame,
-                 currency: str = DEFAULT_CURRENCY) -> bytes:
-    """One workbook: results per layer, the action plan, every statement and every KPI."""
+                 currency: str = DEFAULT_CURRENCY,
+                 comments: Sequence[ReportComment] = ()) -> bytes:
+    """One workbook: results per layer, the action plan, every statement and every KPI, and
+    the team's comments when there are any."""
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -233,6 +256,9 @@ def results_xlsx(assessment: Assessment, model: Model, lang: str, plan: pd.DataF
     workbook.remove(workbook.active)
     for (title, frame), columns in zip(sheets, formats, strict=True):
         _write_sheet(workbook.create_sheet(title[:31]), frame, lang, columns)
+    if comments:
+        _write_sheet(workbook.create_sheet(t("comments.sheet", lang)[:31]),
+                     comments_table(comments, model, lang), lang)
     kpi_sheet = workbook[sheets[-1][0][:31]]
     for row, result in enumerate(assessment.kpis, start=2):  # value and target in their unit
         unit = model.kpis[result.kpi].unit

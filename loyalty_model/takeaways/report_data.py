@@ -16,6 +16,11 @@ import pandas as pd
 
 from loyalty_model.assessment import business_case as bc
 from loyalty_model.assessment.actions import proposed_actions
+from loyalty_model.assessment.anonymity import (
+    DEFAULT_LEVEL,
+    DEFAULT_SMALLEST_GROUP,
+    mask_ratings,
+)
 from loyalty_model.assessment.kpi_scoring import kpi_trend, layer_kpi_trend
 from loyalty_model.assessment.scoring import Assessment, assess
 from loyalty_model.i18n import DEFAULT_CURRENCY, fmt_date, fmt_money, fmt_number, fmt_percent, t
@@ -41,6 +46,17 @@ class ReportChart:
 
 
 Row = tuple[str, str, str]  # label, value, source or how it is calculated
+
+
+@dataclass(frozen=True)
+class ReportComment:
+    """A participant's comment as the report prints it: plain text, the author only when the
+    workshop shows names (storage.shown_comments decides)."""
+
+    layer: str
+    text: str
+    author: str | None = None
+    marked: bool = False  # picked by the facilitator for discussion: printed first
 
 
 @dataclass(frozen=True)
@@ -75,6 +91,18 @@ class ReportData:
     charts: tuple[ReportChart, ...] = field(default=())
     business: BusinessCase | None = None  # None when the KPIs give no revenue and churn
     currency: str = DEFAULT_CURRENCY  # of every amount: business case and amount KPIs
+    anonymity: str = DEFAULT_LEVEL  # the workshop's level; the cover says what it means
+    smallest_group: int = DEFAULT_SMALLEST_GROUP
+    comments: tuple[ReportComment, ...] = ()
+
+    def layer_comments(self, layer_id: str) -> list[ReportComment]:
+        """A layer's comments, those marked for discussion first."""
+        found = [c for c in self.comments if c.layer == layer_id]
+        return sorted(found, key=lambda c: not c.marked)
+
+    def anonymity_note(self) -> str:
+        """One line on how anonymous the answers in this report are."""
+        return t(f"anonymity.report_{self.anonymity}", self.lang, n=self.smallest_group)
 
     def kpi_specs(self) -> list[KpiSpec]:
         """KPIs to define in the appendix: those with data, else the whole catalogue."""
@@ -101,11 +129,17 @@ def build_report_data(ratings: pd.DataFrame, kpis: pd.DataFrame | None, model: M
                       history: pd.DataFrame | None = None,
                       settings: ScoringSettings | None = None,
                       currency: str = DEFAULT_CURRENCY,
-                      targets: dict[str, float] | None = None) -> ReportData:
+                      targets: dict[str, float] | None = None,
+                      anonymity: str = DEFAULT_LEVEL,
+                      smallest_group: int = DEFAULT_SMALLEST_GROUP,
+                      comments: tuple[ReportComment, ...] = ()) -> ReportData:
     """Score once and collect the report's content; bad ratings raise ScoringInputError.
 
     `targets` are the team's KPI targets from the targets step (they override a file's).
+    `ratings` are masked here by the anonymity level (assessment.anonymity), so no caller can
+    print a statement fewer than `smallest_group` people rated in an aggregates-only workshop.
     """
+    ratings = mask_ratings(ratings, anonymity, smallest_group)
     settings = settings or model.scoring
     kpis = kpis if kpis is not None else pd.DataFrame(columns=["kpi", "value", "period", "target"])
     assessment = assess(ratings, kpis, model, settings, targets)
@@ -124,7 +158,8 @@ def build_report_data(ratings: pd.DataFrame, kpis: pd.DataFrame | None, model: M
         matrix_shares=matrix_shares or None,
         history=history if history is not None and not history.empty else None,
         business=business_case(kpis, model, lang, currency),
-        currency=currency,
+        currency=currency, anonymity=anonymity, smallest_group=smallest_group,
+        comments=tuple(comments),
     )
     return _with_charts(data)
 
@@ -200,7 +235,7 @@ def series_history(engine: Engine, workshop: storage.Workshop, model: Model, lan
     for earlier in storage.series_workshops(engine, workshop):
         if (earlier.created_at, earlier.id) > (workshop.created_at, workshop.id):
             continue
-        result = assess(storage.ratings_frame(engine, earlier.id),
+        result = assess(storage.shown_ratings(engine, earlier),
                         storage.kpis_frame(engine, earlier.id), model, settings,
                         storage.targets(engine, earlier.id))
         label = f"{earlier.name} ({fmt_date(earlier.created_at, lang)})"
@@ -235,6 +270,9 @@ def from_workshop(engine: Engine, workshop: storage.Workshop, model: Model,
         history=history, settings=settings,
         currency=workshop_currency(engine, workshop.id),
         targets=storage.targets(engine, workshop.id),
+        anonymity=workshop.anonymity, smallest_group=workshop.smallest_group,
+        comments=tuple(ReportComment(c.layer, c.text, c.author, c.marked)
+                       for c in storage.shown_comments(engine, workshop, model)),
     )
 
 

@@ -1,8 +1,8 @@
 """The PDF report the room takes home: cover, summary, charts, one page per layer, plan, KPIs.
 
 Laid out with fpdf2 in a Unicode TrueType font (DejaVu Sans): the core PDF fonts cannot print
-æ, ø, å or an en dash. Participant text (action plan, owners) goes through plain text cells
-only, never through fpdf2's markdown or HTML rendering. The pages here decide what the report
+æ, ø, å or an en dash. Participant text (action plan, owners, comments) goes through plain text
+cells only, never through fpdf2's markdown or HTML rendering. The pages here decide what the report
 says; how a heading, table or chart looks is pdf_document.py's. Finding the fonts stays here, next
 to render_pdf, because the app checks for them (font_paths) before it offers the download.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from loyalty_model.assessment.anonymity import AGGREGATES_ONLY
 from loyalty_model.assessment.reading import (
     layer_reading,
     priority_reason,
@@ -21,6 +22,7 @@ from loyalty_model.assessment.reading import (
 from loyalty_model.assessment.targets import basis_label
 from loyalty_model.i18n import fmt_date, fmt_kpi_value, fmt_number, t
 from loyalty_model.takeaways.chart_images import chart_png
+from loyalty_model.takeaways.comment_pages import pdf_comments
 from loyalty_model.takeaways.pdf_document import ACCENT, FONT, INK, MARGIN, MUTED, PdfDocument
 from loyalty_model.takeaways.report_data import ReportData, layer_spread_chart
 from loyalty_model.takeaways.report_text import (
@@ -83,6 +85,7 @@ def _cover(pdf: PdfDocument) -> None:
         pdf.set_text_color(*INK)
         pdf.multi_cell(0, 7, value, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(4)
+    pdf.paragraph(data.anonymity_note(), size=9, colour=MUTED)
     pdf.set_y(-60)
     pdf.paragraph(t("report.cover_model", lang), size=9, colour=MUTED)
 
@@ -157,11 +160,16 @@ def _layer_page(pdf: PdfDocument, layer_id: str) -> None:
                   t("report.col_dont_know", lang), t("report.col_discuss", lang)], rows,
                  (74, 19, 23, 18, 18, 22),
                  ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "LEFT"))
+    if data.anonymity == AGGREGATES_ONLY and any(
+            s.mean is None for s in assessment.statements if s.layer == layer_id):
+        pdf.paragraph(t("anonymity.held_back_report", lang, n=data.smallest_group), size=9,
+                      colour=MUTED)
     chart = layer_spread_chart(data, layer_id)
     if chart is not None:
         spec = chart.to_dict(validate=False)
         spec.pop("title", None)  # the subheading above says it
         pdf.chart(chart_png(spec, lang), t("report.caption_spread", lang))
+    pdf_comments(pdf, layer_id)
 
     pdf.subheading(t("report.layer_kpis", lang))
     kpis = [r for r in assessment.kpis if r.layer == layer_id]

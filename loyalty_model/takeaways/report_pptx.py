@@ -24,6 +24,7 @@ from loyalty_model.assessment.reading import (
 )
 from loyalty_model.i18n import fmt_date, fmt_number, t
 from loyalty_model.takeaways.chart_images import chart_png
+from loyalty_model.takeaways.comment_pages import comment_slides
 from loyalty_model.takeaways.pptx_deck import (
     CONTENT_BOTTOM,
     CONTENT_TOP,
@@ -79,14 +80,15 @@ def _title_slide(deck: Deck) -> None:
         MARGIN, Inches(4.7), Inches(9), Inches(1.8))
     frame = subtitle.text_frame
     lines = [data.team, fmt_date(data.on, lang),
-             f"{t('report.cover_participants', lang)}: {fmt_number(data.participants, lang)}"]
+             f"{t('report.cover_participants', lang)}: {fmt_number(data.participants, lang)}",
+             data.anonymity_note()]
     frame.text = lines[0]
     for line in lines[1:]:
         frame.add_paragraph().text = line
     for index, para in enumerate(frame.paragraphs):
         para.alignment = PP_ALIGN.LEFT
-        deck.style_run(para.runs[0], 24 if index == 0 else 18, bold=index == 0,
-                    colour=INK if index == 0 else MUTED)
+        deck.style_run(para.runs[0], 24 if index == 0 else 18 if index < 3 else 12,
+                       bold=index == 0, colour=INK if index == 0 else MUTED)
     deck.add_logo(slide, Inches(1.0), SLIDE_W - MARGIN, Inches(5.3))
 
 
@@ -271,6 +273,7 @@ def render_pptx(data: ReportData, style: DeckStyle | None = None) -> bytes:
     for layer in data.model.layers:
         _layer_slide(deck, layer.id)
         _layer_chart_slide(deck, layer.id)
+        comment_slides(deck, layer.id)
     _priority_slide(deck)
     _action_slides(deck)
     _business_slides(deck)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 PUBLIC_URL_ENV = "SKAB_PUBLIC_URL"
 FALLBACK = "http://localhost:8501"
@@ -71,3 +71,20 @@ def join_link(base_url: str, code: str) -> str:
 
 def facilitator_link(base_url: str, code: str, key: str) -> str:
     return f"{base_url}/facilitate?w={code}&k={key}"
+
+
+CLIENT_PAGE = "client"
+
+
+def client_link(base_url: str, client_id: int, key: str) -> str:
+    """The client view's link: its key opens that client and nothing else."""
+    return f"{base_url}/{CLIENT_PAGE}?client={client_id}&ck={key}"
+
+
+def parse_client_link(text: str | None) -> tuple[str, str] | None:
+    """(client id, key) from a pasted client link, or None when it is not one."""
+    query = parse_qs(urlsplit((text or "").strip()).query)
+    client, key = query.get("client", [""])[0], query.get("ck", [""])[0]
+    if not client.isdigit() or not re.fullmatch(r"[A-Za-z0-9_-]{8,64}", key):
+        return None
+    return client, key

@@ -14,6 +14,12 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Engine
 
+from loyalty_model.assessment.anonymity import (
+    DEFAULT_LEVEL,
+    DEFAULT_SMALLEST_GROUP,
+    hidden_count,
+    mask_ratings,
+)
 from loyalty_model.assessment.scoring import Assessment, StatementResult, assess
 from loyalty_model.i18n import fmt_date, fmt_number, t
 from loyalty_model.model import Model, ScoringSettings
@@ -38,7 +44,11 @@ class LiveView:
     answers: int
     finished_all: int
     layers: tuple[LayerLive, ...]
-    assessment: Assessment
+    assessment: Assessment  # masked by the workshop's anonymity level (storage.shown_ratings)
+    anonymity: str = DEFAULT_LEVEL
+    smallest_group: int = DEFAULT_SMALLEST_GROUP
+    held_back: int = 0  # answered statements not shown yet: fewer than smallest_group rated them
+    comments: tuple[storage.Comment, ...] = ()  # as storage.shown_comments shows them
 
     def top_discussion_points(self, limit: int = 3) -> list[StatementResult]:
         return self.assessment.discussion_points()[:limit]
@@ -106,10 +116,13 @@ def finished_per_layer(answered: pd.DataFrame, model: Model) -> dict[str, int]:
 
 def live_view(engine: Engine, workshop_id: int, model: Model,
               settings: ScoringSettings | None = None) -> LiveView:
-    """The live aggregate of one workshop."""
+    """The live aggregate of one workshop, held to its anonymity level."""
+    workshop = storage.get_workshop(engine, workshop_id)
     people = storage.list_participants(engine, workshop_id)
     answered = storage.progress(engine, workshop_id)
-    assessment = assess(storage.ratings_frame(engine, workshop_id), None, model, settings)
+    ratings = storage.ratings_frame(engine, workshop_id)
+    level, smallest = workshop.anonymity, workshop.smallest_group
+    assessment = assess(mask_ratings(ratings, level, smallest), None, model, settings)
     finished = finished_per_layer(answered, model)
     total = len(model.statements)
     per_person = answered.groupby("participant_id")["statement_id"].nunique()
@@ -122,6 +135,9 @@ def live_view(engine: Engine, workshop_id: int, model: Model,
     return LiveView(
         joined=len(people), people=tuple(p.name for p in people), answers=len(answered),
         finished_all=int((per_person >= total).sum()), layers=layers, assessment=assessment,
+        anonymity=level, smallest_group=smallest,
+        held_back=hidden_count(ratings, [s.id for s in model.statements], level, smallest),
+        comments=tuple(storage.shown_comments(engine, workshop, model)),
     )
 
 
@@ -162,7 +178,7 @@ def team_trend(engine: Engine, workshop: storage.Workshop, model: Model, lang: s
     """Layer scores and KPI scores of every workshop in this workshop's series."""
     series = storage.series_workshops(engine, workshop)
     entries = [
-        (label, w.created_at, assess(storage.ratings_frame(engine, w.id),
+        (label, w.created_at, assess(storage.shown_ratings(engine, w),
                                      storage.kpis_frame(engine, w.id), model, settings,
                                      storage.targets(engine, w.id)))
         for label, w in zip(workshop_labels(series, lang), series, strict=True)

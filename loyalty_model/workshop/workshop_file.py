@@ -20,20 +20,30 @@ from loyalty_model.assessment.periods import normalise_period
 from loyalty_model.assessment.targets import in_range
 from loyalty_model.model import Model
 from loyalty_model.workshop import storage
+from loyalty_model.workshop.file_checks import (
+    MAX_DIGITS,
+    WorkshopFileError,
+    _id,
+    _list,
+    _show,
+    _text,
+    _TooManyDigits,
+    _whole_number,
+)
 from loyalty_model.workshop.settings import SETTINGS, check_settings
+from loyalty_model.workshop.workshop_people import check_anonymity, check_people
+
+__all__ = ["EVIDENCE", "FORMAT", "VERSION", "WorkshopFileError", "parse_workshop_file"]
 
 FORMAT = "skab-promoters-workshop"
-VERSION = 1
+# 2 added the anonymity level, comments and an aggregates-only workshop's counts
+# (workshop_people.py); a version-1 file reads as a names-hidden workshop without comments.
+VERSION = 2
+READS = (1, 2)
 MAX_BYTES = 20 * 1024 * 1024
-MAX_PARTICIPANTS = 1000
 # evidence that travels along: the loyalty matrix computed from raw exports, and the workshop's
 # settings (its currency); a file without them imports with the defaults
 EVIDENCE = ("loyalty_matrix", SETTINGS)
-
-
-class WorkshopFileError(ValueError):
-    """The file is not a workshop export this version can import; the message says why."""
-MAX_DIGITS = 15  # a whole number longer than this is no count, rating or id
 
 
 def parse_workshop_file(data: bytes, model: Model) -> dict[str, Any]:
@@ -43,59 +53,19 @@ def parse_workshop_file(data: bytes, model: Model) -> dict[str, Any]:
     raw = _load(data)
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise WorkshopFileError("not a Skab promoters workshop export")
-    if raw.get("version") != VERSION or isinstance(raw.get("version"), bool):
-        raise WorkshopFileError(f"export version {_show(raw.get('version'))} is not supported "
-                                f"(this app reads version {VERSION})")
+    version = raw.get("version")
+    if isinstance(version, bool) or version not in READS:
+        raise WorkshopFileError(f"export version {_show(version)} is not supported "
+                                f"(this app reads versions {READS[0]} to {READS[-1]})")
+    workshop = _check_workshop(raw.get("workshop"))
     return {
-        "workshop": _check_workshop(raw.get("workshop")),
-        **_check_people_and_ratings(raw.get("participants"), raw.get("ratings"), model),
+        "workshop": workshop,
+        **check_people(raw, workshop["anonymity"], workshop["smallest_group"], model),
         "kpis": _check_kpis(raw.get("kpis", []), model),
         "actions": _check_actions(raw.get("actions", []), model),
         "targets": _check_targets(raw.get("targets", {}), model),
         "evidence": _check_evidence(raw.get("evidence", {})),
     }
-
-
-def _list(value: object, name: str) -> list:
-    if not isinstance(value, list):
-        raise WorkshopFileError(f"'{name}' must be a list")
-    return value
-
-
-def _show(value: object) -> str:
-    """A value from the file, short and printable, for a message."""
-    if isinstance(value, _TooManyDigits):
-        return f"a number of {len(value.digits)} digits"
-    text = repr(value) if not isinstance(value, dict | list) else type(value).__name__
-    return text if len(text) <= 40 else text[:37] + "…"
-
-
-def _text(value: object, where: str, limit: int, required: bool = False) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise WorkshopFileError(f"{where} is missing")
-        return None
-    if not isinstance(value, str):
-        raise WorkshopFileError(f"{where} must be text, not {_show(value)}")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as error:  # a lone surrogate escape such as \ud800
-        raise WorkshopFileError(f"{where} holds a character that is not text") from error
-    if len(value.strip()) > limit:
-        raise WorkshopFileError(f"{where} is longer than {limit} characters")
-    return value.strip()
-
-
-def _whole_number(value: object, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise WorkshopFileError(f"{where} must be a whole number, not {_show(value)}")
-    return value
-
-
-def _id(value: object, where: str) -> str:
-    if not isinstance(value, str):
-        raise WorkshopFileError(f"{where} must be text, not {_show(value)}")
-    return value
 
 
 def _check_workshop(raw: object) -> dict[str, Any]:
@@ -107,49 +77,15 @@ def _check_workshop(raw: object) -> dict[str, Any]:
     except (TypeError, ValueError) as error:
         raise WorkshopFileError(f"workshop.created_at '{created}' is not a date-time") from error
     language = raw.get("language", "en")
+    anonymity, smallest_group = check_anonymity(raw)
     return {
         "name": _text(raw.get("name"), "workshop.name", 200, required=True),
         "team": _text(raw.get("team"), "workshop.team", 200, required=True),
         "language": language if language in ("en", "da") else "en",
         "created_at": created_at,
+        "anonymity": anonymity,
+        "smallest_group": smallest_group,
     }
-
-
-def _check_people_and_ratings(people_raw: object, ratings_raw: object, model: Model
-                              ) -> dict[str, Any]:
-    people: dict[int, str | None] = {}
-    for index, person in enumerate(_list(people_raw or [], "participants"), start=1):
-        where = f"participants[{index}]"
-        if not isinstance(person, dict):
-            raise WorkshopFileError(f"{where} must be an object")
-        number = _whole_number(person.get("number"), f"{where}.number")
-        if number in people:
-            raise WorkshopFileError(f"{where}: participant number {number} twice")
-        people[number] = _text(person.get("name"), f"{where}.name", 120)
-    if len(people) > MAX_PARTICIPANTS:
-        raise WorkshopFileError(f"more than {MAX_PARTICIPANTS} participants")
-    known = {s.id for s in model.statements} | set(model.retired)  # retired: kept, unscored
-    ratings, seen = [], set()
-    for index, row in enumerate(_list(ratings_raw or [], "ratings"), start=1):
-        where = f"ratings[{index}]"
-        if not isinstance(row, dict):
-            raise WorkshopFileError(f"{where} must be an object")
-        participant = _whole_number(row.get("participant"), f"{where}.participant")
-        statement = _id(row.get("statement_id"), f"{where}.statement_id")
-        rating = row.get("rating")
-        if participant not in people:
-            raise WorkshopFileError(f"{where}: unknown participant {participant!r}")
-        if statement not in known:
-            raise WorkshopFileError(f"{where}: unknown statement_id {statement!r}")
-        if rating is not None and (not isinstance(rating, int) or isinstance(rating, bool)
-                                   or rating not in (1, 2, 3, 4, 5)):
-            raise WorkshopFileError(f"{where}.rating: {_show(rating)} must be 1-5 or null")
-        if (participant, statement) in seen:
-            raise WorkshopFileError(f"{where}: participant {participant} rated {statement} twice")
-        seen.add((participant, statement))
-        ratings.append({"participant": participant, "statement_id": statement,
-                        "rating": None if rating is None else int(rating)})
-    return {"participants": people, "ratings": ratings}
 
 
 def _number(value: object, where: str, required: bool) -> float | None:
@@ -263,13 +199,6 @@ def _check_evidence(raw: object) -> dict[str, dict]:
             matrix["behaviour"] = _text(payload["behaviour"], f"{where}.behaviour", 80)
         out[name] = matrix
     return out
-
-
-class _TooManyDigits:
-    """A number in the file too long to be a real value; refused where it is used."""
-
-    def __init__(self, digits: str) -> None:
-        self.digits = digits
 
 
 def _whole(text: str) -> int | _TooManyDigits:

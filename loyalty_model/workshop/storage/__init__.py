@@ -4,6 +4,29 @@ Part of the workshop layer: may import loyalty_model.intake, loyalty_model.asses
 i18n and model; never takeaways, cli or streamlit. Callers use `storage.<name>` from here.
 """
 
+from .clients import (
+    CLIENT_NAME_CHARS,
+    Client,
+    attach_workshop,
+    client_by_key,
+    client_data_version,
+    client_workshops,
+    create_client,
+    is_client_key,
+    latest_per_team,
+    workshop_client,
+)
+from .comments import (
+    COMMENT_CHARS,
+    Comment,
+    clean_comment,
+    participant_comments,
+    save_comment,
+    set_marked,
+    shown_comments,
+    workshop_comments,
+    write_comments,
+)
 from .database import (
     DEFAULT_SQLITE_PATH,
     FairLock,
@@ -31,12 +54,20 @@ from .kpi_sets import (
     write_targets,
 )
 from .mappings import load_mapping, save_mapping
-from .rating import count_ratings, participant_answers, progress, ratings_frame, save_rating
+from .rating import (
+    count_ratings,
+    participant_answers,
+    progress,
+    ratings_frame,
+    save_rating,
+    shown_ratings,
+)
 from .schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
     actions,
     column_mappings,
+    comments,
     evidence,
     init_db,
     join_failures,
@@ -50,6 +81,7 @@ from .schema import (
     token_hash,
     workshops,
 )
+from .versions import workshop_data_version
 from .workshop import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -79,7 +111,8 @@ from .workshop import (
 
 __all__ = [
     # tables and their version (schema)
-    "MIGRATIONS", "SCHEMA_VERSION", "actions", "column_mappings", "evidence", "init_db",
+    "MIGRATIONS", "SCHEMA_VERSION", "actions", "column_mappings", "comments", "evidence",
+    "init_db",
     "join_failures", "kpi_targets", "kpi_values", "meta", "metadata", "participants", "ratings",
     "schema_version", "token_hash", "workshops",
     # where the database is and how writers take turns (database)
@@ -95,10 +128,19 @@ __all__ = [
     "series_workshops", "set_joining_open", "set_revealed", "workshop_by_code",
     # answers (rating)
     "count_ratings", "participant_answers", "progress", "ratings_frame", "save_rating",
+    "shown_ratings",
+    # what participants say a customer would say, per layer (comments)
+    "COMMENT_CHARS", "Comment", "clean_comment", "participant_comments", "save_comment",
+    "set_marked", "shown_comments", "workshop_comments", "write_comments",
     # KPI sets, action plans and evidence (kpi_sets)
     "ACTION_CHARS", "ACTION_COLUMNS", "OWNER_CHARS", "actions_frame", "kpis_frame",
     "load_evidence", "save_actions", "save_evidence", "save_kpis", "save_targets", "targets",
     "write_actions", "write_evidence", "write_kpis", "write_targets",
+    # clients and the teams grouped under them (clients)
+    "CLIENT_NAME_CHARS", "Client", "attach_workshop", "client_by_key", "client_data_version",
+    "client_workshops", "create_client", "is_client_key", "latest_per_team", "workshop_client",
     # remembered column mappings (mappings)
     "load_mapping", "save_mapping",
+    # a fingerprint pages cache under (versions)
+    "workshop_data_version",
 ]

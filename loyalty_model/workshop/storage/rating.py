@@ -9,9 +9,11 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from loyalty_model.assessment.anonymity import mask_ratings
+
 from .database import writing
 from .schema import _now, participants, ratings
-from .workshop import Participant, list_participants
+from .workshop import Participant, Workshop, list_participants
 
 
 @cache
@@ -58,6 +60,13 @@ def ratings_frame(engine: Engine, workshop_id: int) -> pd.DataFrame:
         columns=["participant", "statement_id", "rating"],
     )
     return frame.astype({"rating": float})
+
+
+def shown_ratings(engine: Engine, workshop: Workshop) -> pd.DataFrame:
+    """The answers as every view, report and export may use them: masked by the workshop's
+    anonymity level (loyalty_model.assessment.anonymity.mask_ratings)."""
+    return mask_ratings(ratings_frame(engine, workshop.id), workshop.anonymity,
+                        workshop.smallest_group)
 
 
 def _participant_labels(engine: Engine, workshop_id: int) -> dict[int, str]:

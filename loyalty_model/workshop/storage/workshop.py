@@ -10,6 +10,14 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from loyalty_model.assessment.anonymity import (
+    DEFAULT_LEVEL,
+    DEFAULT_SMALLEST_GROUP,
+    check_level,
+    check_smallest_group,
+    keeps_names,
+)
+
 from .database import writing
 from .schema import _now, participants, token_hash, workshops
 
@@ -79,30 +87,35 @@ def new_code() -> str:
 
 def create_workshop(engine: Engine, name: str, team: str, language: str = "en",
                     is_sample: bool = False, created_at: datetime | None = None,
-                    series: str | None = None) -> tuple[Workshop, str]:
+                    series: str | None = None, anonymity: str = DEFAULT_LEVEL,
+                    smallest_group: int = DEFAULT_SMALLEST_GROUP) -> tuple[Workshop, str]:
     """Create a workshop; returns it and the facilitator key, which is shown only this once.
 
     :param series: the series of an earlier workshop of the same team (see `create_follow_up`);
         by default the workshop starts a series of its own.
+    :param anonymity: a level of loyalty_model.assessment.anonymity; fixed once people join.
     """
     with writing(engine) as conn:
         workshop_id, key = insert_workshop(conn, name, team, language, is_sample=is_sample,
-                                           created_at=created_at, series=series)
+                                           created_at=created_at, series=series,
+                                           anonymity=anonymity, smallest_group=smallest_group)
     return get_workshop(engine, workshop_id), key
 
 
 def insert_workshop(conn: Connection, name: str, team: str, language: str = "en", *,
                     is_sample: bool = False, created_at: datetime | None = None,
-                    series: str | None = None) -> tuple[int, str]:
+                    series: str | None = None, anonymity: str = DEFAULT_LEVEL,
+                    smallest_group: int = DEFAULT_SMALLEST_GROUP) -> tuple[int, str]:
     """Insert a workshop inside the caller's transaction; returns its id and facilitator key.
 
     Taking the connection lets an import write the workshop and everything in it as one
-    transaction: all or nothing.
+    transaction: all or nothing. An unknown anonymity level or group size raises ValueError.
     """
     key = secrets.token_urlsafe(18)
     name, team = name.strip()[:WORKSHOP_NAME_CHARS], team.strip()[:WORKSHOP_NAME_CHARS]
     if not name or not team:
         raise ValueError("a workshop needs a name and a team")
+    anonymity, smallest_group = check_level(anonymity), check_smallest_group(smallest_group)
     for _ in range(10):
         code = new_code()
         if conn.execute(select(workshops.c.id).where(workshops.c.code == code)).first():
@@ -111,7 +124,8 @@ def insert_workshop(conn: Connection, name: str, team: str, language: str = "en"
             code=code, facilitator_key_hash=_hash_key(key), name=name, team=team,
             language=language if language in ("en", "da") else "en",
             created_at=created_at or _now(), revealed=False, is_sample=is_sample,
-            series=series or code, joining_open=True,
+            series=series or code, joining_open=True, anonymity=anonymity,
+            smallest_group=smallest_group,
         ))
         return result.inserted_primary_key[0], key
     raise RuntimeError("could not find a free workshop code")
@@ -142,9 +156,11 @@ def is_facilitator(engine: Engine, workshop: Workshop, key: str | None) -> bool:
 
 
 def create_follow_up(engine: Engine, earlier: Workshop, name: str) -> tuple[Workshop, str]:
-    """The team's next workshop, in the same series so the trend shows both; a new key."""
+    """The team's next workshop, in the same series so the trend shows both; a new key. It keeps
+    the earlier one's anonymity: the team was promised it."""
     return create_workshop(engine, name, earlier.team, earlier.language,
-                           series=earlier.series or earlier.code)
+                           series=earlier.series or earlier.code, anonymity=earlier.anonymity,
+                           smallest_group=earlier.smallest_group)
 
 
 def link_to_earlier(engine: Engine, workshop: Workshop, earlier_code: str,
@@ -217,9 +233,14 @@ def _add_participant(engine: Engine, workshop_id: int, name: str | None,
 
 
 def insert_participant(conn: Connection, workshop_id: int, name: str | None) -> Participant:
-    """Insert a participant inside the caller's transaction (see `insert_workshop`)."""
+    """Insert a participant inside the caller's transaction (see `insert_workshop`).
+
+    Under aggregates only the name is dropped here, whoever passes one: it is never stored.
+    """
     token = secrets.token_urlsafe(18)
-    clean = (name or "").strip()[:NAME_CHARS] or None
+    level = conn.execute(select(workshops.c.anonymity)
+                         .where(workshops.c.id == workshop_id)).scalar_one()
+    clean = ((name or "").strip()[:NAME_CHARS] or None) if keeps_names(level) else None
     result = conn.execute(insert(participants).values(
         workshop_id=workshop_id, token_hash=token_hash(token), name=clean, created_at=_now()))
     return Participant(id=result.inserted_primary_key[0], workshop_id=workshop_id, token=token,
