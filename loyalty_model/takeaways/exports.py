@@ -35,7 +35,7 @@ from loyalty_model.i18n import (
     t,
 )
 from loyalty_model.model import Model
-from loyalty_model.takeaways.report_data import ReportComment
+from loyalty_model.takeaways.report_parts import ReportComment
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r",
                   "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and their full-width forms
