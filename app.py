@@ -42,10 +42,15 @@ def choose_language() -> None:
 # "lang" is plain session state, not the widget's own key: a page switch can reset a widget's
 # state, and the language must survive it. The widget is re-pointed at it on every run.
 st.session_state["lang_choice"] = lang
-with st.sidebar:
+# A participant's phone has no sidebar worth opening: the switch sits on the page, top right,
+# instead of behind the sidebar's unlabelled "»".
+language_place = (st.container(horizontal=True, horizontal_alignment="right")
+                  if participant_visit else st.sidebar)
+with language_place:
     st.selectbox(
         t("app.language", lang), options=list(LANGUAGES), key="lang_choice",
         format_func=lambda code: LANGUAGES[code], on_change=choose_language,
+        width=150 if participant_visit else "stretch",
     )
 
 # (file, title key, icon, url path); the first is the default page
