@@ -110,6 +110,34 @@ class PdfDocument(FPDF):
 
     # --- text blocks ---------------------------------------------------------------------------
 
+    def cover(self, kicker: str, title: str, facts: list[tuple[str, str]],
+              notes: tuple[str, ...] = ()) -> None:
+        """The first page of every report: a teal band with the title, then label/value facts,
+        short notes under them and the model's one-line credit at the foot."""
+        self.add_page()
+        self.set_fill_color(*ACCENT)
+        self.rect(0, 0, self.w, 92, style="F")
+        self.set_xy(MARGIN, 30)
+        self.set_text_color(255, 255, 255)
+        self.set_font(FONT, "", 12)
+        self.cell(0, 7, kicker, new_x="LMARGIN", new_y="NEXT")
+        self.ln(3)
+        self.set_font(FONT, "B", 24)
+        self.multi_cell(0, 11, title, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.set_y(104)
+        for label, value in facts:
+            self.set_font(FONT, "", 10)
+            self.set_text_color(*MUTED)
+            self.cell(0, 6, label, new_x="LMARGIN", new_y="NEXT")
+            self.set_font(FONT, "B", 14)
+            self.set_text_color(*INK)
+            self.multi_cell(0, 7, value, align="L", new_x="LMARGIN", new_y="NEXT")
+            self.ln(4)
+        for note in notes:
+            self.paragraph(note, size=9, colour=MUTED)
+        self.set_y(-60)
+        self.paragraph(t("report.cover_model", self.data.lang), size=9, colour=MUTED)
+
     def heading(self, text: str, size: float = 18) -> None:
         self.set_font(FONT, "B", size)
         self.set_text_color(*ACCENT)

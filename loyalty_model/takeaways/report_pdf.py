@@ -23,7 +23,7 @@ from loyalty_model.assessment.targets import basis_label
 from loyalty_model.i18n import fmt_date, fmt_kpi_value, fmt_number, t
 from loyalty_model.takeaways.chart_images import chart_png
 from loyalty_model.takeaways.comment_pages import pdf_comments
-from loyalty_model.takeaways.pdf_document import ACCENT, FONT, INK, MARGIN, MUTED, PdfDocument
+from loyalty_model.takeaways.pdf_document import FONT, INK, MUTED, PdfDocument
 from loyalty_model.takeaways.report_data import ReportData, layer_spread_chart
 from loyalty_model.takeaways.report_text import (
     due_text,
@@ -61,33 +61,11 @@ def font_paths(font_dir: Path | None = None) -> dict[str, Path]:
 
 def _cover(pdf: PdfDocument) -> None:
     data, lang = pdf.data, pdf.data.lang
-    pdf.add_page()
-    pdf.set_fill_color(*ACCENT)
-    pdf.rect(0, 0, pdf.w, 92, style="F")
-    pdf.set_xy(MARGIN, 30)
-    pdf.set_text_color(255, 255, 255)
-    pdf.set_font(FONT, "", 12)
-    pdf.cell(0, 7, t("report.kicker", lang), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-    pdf.set_font(FONT, "B", 24)
-    pdf.multi_cell(0, 11, data.title, align="L", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_y(104)
-    pdf.set_text_color(*INK)
-    for label, value in (
+    pdf.cover(t("report.kicker", lang), data.title, [
         (t("report.cover_team", lang), data.team),
         (t("report.cover_date", lang), fmt_date(data.on, lang)),
         (t("report.cover_participants", lang), fmt_number(data.participants, lang)),
-    ):
-        pdf.set_font(FONT, "", 10)
-        pdf.set_text_color(*MUTED)
-        pdf.cell(0, 6, label, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(FONT, "B", 14)
-        pdf.set_text_color(*INK)
-        pdf.multi_cell(0, 7, value, align="L", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(4)
-    pdf.paragraph(data.anonymity_note(), size=9, colour=MUTED)
-    pdf.set_y(-60)
-    pdf.paragraph(t("report.cover_model", lang), size=9, colour=MUTED)
+    ], notes=(data.anonymity_note(),))
 
 
 def _summary(pdf: PdfDocument) -> None:

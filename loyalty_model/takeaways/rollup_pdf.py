@@ -11,7 +11,7 @@ from __future__ import annotations
 from loyalty_model.assessment.reading import status_key
 from loyalty_model.i18n import fmt_date, fmt_number, t
 from loyalty_model.takeaways.chart_images import chart_png
-from loyalty_model.takeaways.pdf_document import ACCENT, FONT, INK, MARGIN, MUTED, PdfDocument
+from loyalty_model.takeaways.pdf_document import MUTED, PdfDocument
 from loyalty_model.takeaways.pdf_rows import row_table
 from loyalty_model.takeaways.report_pdf import font_paths
 from loyalty_model.takeaways.report_text import due_text, gap_text, score_text
@@ -35,32 +35,12 @@ PLAN_ALIGN = ("LEFT", "LEFT", "LEFT", "LEFT", "LEFT")
 
 def _cover(pdf: PdfDocument) -> None:
     data, lang = pdf.data, pdf.data.lang
-    pdf.add_page()
-    pdf.set_fill_color(*ACCENT)
-    pdf.rect(0, 0, pdf.w, 92, style="F")
-    pdf.set_xy(MARGIN, 30)
-    pdf.set_text_color(255, 255, 255)
-    pdf.set_font(FONT, "", 12)
-    pdf.cell(0, 7, t("client.report_kicker", lang), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-    pdf.set_font(FONT, "B", 24)
-    pdf.multi_cell(0, 11, data.rollup.client, align="L", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_y(104)
-    for label, value in (
+    pdf.cover(t("client.report_kicker", lang), data.rollup.client, [
         (t("client.cover_teams", lang), fmt_number(len(data.rollup.teams), lang)),
         (t("client.cover_workshops", lang), fmt_number(data.workshops(), lang)),
         (t("client.cover_people", lang), fmt_number(data.participants, lang)),
         (t("report.cover_date", lang), fmt_date(data.on, lang)),
-    ):
-        pdf.set_font(FONT, "", 10)
-        pdf.set_text_color(*MUTED)
-        pdf.cell(0, 6, label, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(FONT, "B", 14)
-        pdf.set_text_color(*INK)
-        pdf.multi_cell(0, 7, value, align="L", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(4)
-    pdf.set_y(-60)
-    pdf.paragraph(t("report.cover_model", lang), size=9, colour=MUTED)
+    ])
 
 
 def _overview(pdf: PdfDocument) -> None:
