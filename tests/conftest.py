@@ -27,6 +27,23 @@ def model() -> Model:
     return load_model()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """The same test on both databases the product runs on: a SQLite file, then a fresh schema
+    on the tests' own PostgreSQL (tests/postgres.py)."""
+    if request.param == "sqlite":
+        engine = storage.make_engine(f"sqlite:///{tmp_path / 'any.db'}")
+        yield engine
+        engine.dispose()
+        return
+    from tests.postgres import fresh_schema_url
+
+    with fresh_schema_url() as url:
+        engine = storage.make_engine(url)
+        yield engine
+        engine.dispose()
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "skab.db"

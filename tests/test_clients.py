@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -15,20 +13,6 @@ from loyalty_model.assessment.scoring import assess
 from loyalty_model.model import Model
 from loyalty_model.workshop import links, storage
 from loyalty_model.workshop.client_rollup import load_client_rollup
-from tests.postgres import fresh_schema_url
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        engine = storage.make_engine(f"sqlite:///{tmp_path / 'clients.db'}")
-        yield engine
-        engine.dispose()
-        return
-    with fresh_schema_url() as url:
-        engine = storage.make_engine(url)
-        yield engine
-        engine.dispose()
 
 
 def rate(engine: Engine, workshop: storage.Workshop, model: Model, people: int,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import sqlite3
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,20 +25,6 @@ from tests.test_storage import build_old_database
 
 V5_DUMP = Path(__file__).parent / "databases" / "main_v5.sql"
 NEED = "product.primary_need"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """The same tests on both databases the product runs on."""
-    if request.param == "sqlite":
-        engine = storage.make_engine(f"sqlite:///{tmp_path / 'c.db'}")
-        yield engine
-        engine.dispose()
-        return
-    with fresh_schema_url() as url:
-        engine = storage.make_engine(url)
-        yield engine
-        engine.dispose()
 
 
 def check_comments_and_anonymity(engine: Engine, model: Model) -> None:

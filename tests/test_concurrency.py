@@ -7,30 +7,14 @@ of one process, sharing one engine, exactly like this.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
-import pytest
 from sqlalchemy import Engine
 
 from loyalty_model.model import Model
 from loyalty_model.workshop import live, storage
-from tests.postgres import fresh_schema_url
 
 PARTICIPANTS = 30
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        engine = storage.make_engine(f"sqlite:///{tmp_path / 'room.db'}")
-        yield engine
-        engine.dispose()
-        return
-    with fresh_schema_url() as url:
-        engine = storage.make_engine(url)
-        yield engine
-        engine.dispose()
 
 
 def expected_rating(person: int, number: int) -> int | None:

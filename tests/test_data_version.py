@@ -3,31 +3,12 @@ SQLite and PostgreSQL, and only for the workshop written to."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pandas as pd
-import pytest
 from sqlalchemy import Engine
 
 from loyalty_model.model import Model
 from loyalty_model.workshop import sample, storage
 from loyalty_model.workshop.settings import save_currency
-from tests.postgres import fresh_schema_url
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    url = f"sqlite:///{tmp_path / 'version.db'}"
-    if request.param == "sqlite":
-        engine = storage.make_engine(url)
-        yield engine
-        engine.dispose()
-        return
-    with fresh_schema_url() as url:
-        engine = storage.make_engine(url)
-        yield engine
-        engine.dispose()
 
 
 def _writes(engine: Engine, model: Model) -> list:
