@@ -9,26 +9,20 @@ from __future__ import annotations
 
 import io
 
-from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches
 
 from loyalty_model.assessment.reading import status_key
 from loyalty_model.i18n import fmt_date, fmt_number, t
 from loyalty_model.takeaways.chart_images import chart_png
+from loyalty_model.takeaways.pptx_cover import title_slide
 from loyalty_model.takeaways.pptx_deck import (
     CONTENT_BOTTOM,
     CONTENT_TOP,
-    INK,
-    LAYOUT_TITLE,
     MARGIN,
-    MUTED,
     SLIDE_W,
-    WHITE,
     Deck,
     DeckStyle,
     Paragraph,
-    text_colour_on,
 )
 from loyalty_model.takeaways.report_text import due_text, gap_text, score_text
 from loyalty_model.takeaways.rollup_data import (
@@ -49,37 +43,12 @@ TEAM_ACTIONS = 4  # a team's first actions on its slide; all of them are in the 
 
 def _title_slide(deck: Deck) -> None:
     data, lang = deck.data, deck.lang
-    slide = deck.prs.slides.add_slide(deck.prs.slide_layouts[LAYOUT_TITLE])
-    band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, SLIDE_W, Inches(4.3))
-    deck.fill(band, deck.accent)
-    slide.shapes._spTree.remove(band._element)
-    slide.shapes._spTree.insert(2, band._element)  # behind the placeholders
-    on_accent = text_colour_on(deck.accent)
-    title, subtitle = slide.placeholders[0], slide.placeholders[1]
-    title.left, title.top, title.width, title.height = (MARGIN, Inches(1.3), SLIDE_W - 2 * MARGIN,
-                                                        Inches(2.6))
-    title.text_frame.text = data.rollup.client
-    title.text_frame.word_wrap = True
-    title.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
-    para = title.text_frame.paragraphs[0]
-    para.alignment = PP_ALIGN.LEFT
-    deck.style_run(para.runs[0], 40, bold=True, colour=on_accent)
-    deck.text(slide, MARGIN, Inches(0.6), Inches(9), Inches(0.5),
-              [(t("client.report_kicker", lang), 16, {"white": 1} if on_accent == WHITE else {})])
-    subtitle.left, subtitle.top, subtitle.width, subtitle.height = (
-        MARGIN, Inches(4.7), Inches(11), Inches(1.8))
-    frame = subtitle.text_frame
-    lines = [t("client.cover_line", lang, teams=fmt_number(len(data.rollup.teams), lang),
-               workshops=fmt_number(data.workshops(), lang),
-               people=fmt_number(data.participants, lang)),
-             fmt_date(data.on, lang)]
-    frame.text = lines[0]
-    for line in lines[1:]:
-        frame.add_paragraph().text = line
-    for index, para in enumerate(frame.paragraphs):
-        para.alignment = PP_ALIGN.LEFT
-        deck.style_run(para.runs[0], 24 if index == 0 else 18, bold=index == 0,
-                       colour=INK if index == 0 else MUTED)
+    title_slide(deck, t("client.report_kicker", lang), data.rollup.client, [
+        (t("client.cover_line", lang, teams=fmt_number(len(data.rollup.teams), lang),
+           workshops=fmt_number(data.workshops(), lang),
+           people=fmt_number(data.participants, lang)), 24),
+        (fmt_date(data.on, lang), 18),
+    ])
 
 
 def _heatmap_slides(deck: Deck) -> None:
