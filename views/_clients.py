@@ -9,26 +9,14 @@ pasting the client link on their own facilitator page: both keys, every time.
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
 from loyalty_model.i18n import t
 from loyalty_model.workshop import links, storage
 from views import _browser
-from views._common import engine, plain
+from views._common import app_base_url, engine, plain
 
 CLIENT_ID, CLIENT_KEY, CLIENT_NEW = "client_id", "client_key", "client_key_new"
-
-
-def base_url() -> str:
-    """Where the app is reached (SKAB_PUBLIC_URL, else this browser's address), for links."""
-    try:
-        headers = dict(st.context.headers or {})
-    except Exception:  # noqa: BLE001 (no request, e.g. AppTest)
-        headers = {}
-    return links.public_base_url(headers, st.context.url, os.environ.get(links.PUBLIC_URL_ENV),
-                                 str(st.get_option("server.baseUrlPath") or ""))
 
 
 def open_client(client: storage.Client, key: str, new: bool = False) -> None:
@@ -96,7 +84,7 @@ def key_once(client: storage.Client, key: str, lang: str) -> None:
     with st.container(border=True, key="client_key_box"):
         st.subheader(t("client.key_heading", lang))
         st.write(t("client.key_once", lang))
-        st.code(links.client_link(base_url(), client.id, key), language=None)
+        st.code(links.client_link(app_base_url(), client.id, key), language=None)
         saved = st.button(t("client.key_saved", lang), type="primary", key="client_key_saved")
         st.caption(t("client.key_then", lang))
     if saved:

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from loyalty_model.i18n import LANGUAGES, t
 from loyalty_model.model import Model, load_model
-from loyalty_model.workshop import storage
+from loyalty_model.workshop import links, storage
 from loyalty_model.workshop.storage import Workshop
 from views import _browser
 
@@ -137,3 +137,14 @@ def require_workshop(lang: str) -> Workshop:
     st.caption(t("common.workshop_caption", lang, name=plain(workshop.name),
                  team=plain(workshop.team), code=workshop.code))
     return workshop
+
+
+def app_base_url() -> str:
+    """Where people reach this app (SKAB_PUBLIC_URL, else the address this browser used), for
+    the links the app hands out: the participants' join link and a client's link."""
+    try:
+        headers = dict(st.context.headers or {})
+    except Exception:  # noqa: BLE001 (no request, e.g. AppTest)
+        headers = {}
+    return links.public_base_url(headers, st.context.url, os.environ.get(links.PUBLIC_URL_ENV),
+                                 str(st.get_option("server.baseUrlPath") or ""))

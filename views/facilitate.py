@@ -11,7 +11,6 @@ stays still while the numbers move.
 """
 
 import io
-import os
 
 import segno
 import streamlit as st
@@ -21,7 +20,14 @@ from loyalty_model.takeaways import charts
 from loyalty_model.workshop import links, storage
 from views import _clients, _outage, _page_runs
 from views._cached import series_version, show_chart, team_trend
-from views._common import current_lang, engine, model, open_workshop, require_workshop
+from views._common import (
+    app_base_url,
+    current_lang,
+    engine,
+    model,
+    open_workshop,
+    require_workshop,
+)
 from views._live_ui import (
     LIVE_SECONDS,
     comments_panel,
@@ -40,16 +46,6 @@ lang = current_lang()
 _page_runs.started()
 st.title(t("facilitate.title", lang))
 workshop = require_workshop(lang)
-
-
-def app_url() -> str:
-    """Where participants reach this app: SKAB_PUBLIC_URL, else the address this browser used."""
-    try:
-        headers = dict(st.context.headers or {})
-    except Exception:  # noqa: BLE001 (no request, e.g. AppTest)
-        headers = {}
-    return links.public_base_url(headers, st.context.url, os.environ.get(links.PUBLIC_URL_ENV),
-                                 str(st.get_option("server.baseUrlPath") or ""))
 
 
 def network_url() -> str | None:
@@ -87,7 +83,7 @@ def joining(workshop_id: int) -> None:
         st.session_state[key] = not wanted
 
 
-base_url = app_url()
+base_url = app_base_url()
 if st.session_state.get("facilitator_key_new"):
     with st.container(border=True, key="facilitator_key_box"):
         st.subheader(t("facilitate.key_heading", lang))
