@@ -28,6 +28,7 @@ from loyalty_model.takeaways.report_pdf import layout_pdf
 from loyalty_model.takeaways.report_pptx import render_pptx
 from loyalty_model.workshop import sample, storage
 from tests.danish_numbers import chart_locales, deck_texts, misread, page_texts
+from views._results_layers import LAYER_KEY, TABS_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["views/start.py", "views/assess.py", "views/kpis.py", "views/results.py",
@@ -82,6 +83,14 @@ def test_a_danish_page_writes_every_number_the_danish_way(
     while page == "views/presenter.py" and not at.button(key="presenter_next").disabled:
         at.button(key="presenter_next").click().run()  # every slide of the presentation
         texts += page_texts(at)
+    if page == "views/results.py":  # every layer's detail and every tab, opened in turn
+        for layer in load_model().layers:
+            at.session_state[f"{LAYER_KEY}{layer.id}"] = True
+        for tab in [tab.label for tab in at.tabs]:
+            at.session_state[TABS_KEY] = tab
+            at.run()
+            assert not at.exception, at.exception[0].value
+            texts += page_texts(at)
     assert len(texts) > 20
     found = [(number, text[:80]) for text in texts for number in misread(text)]
     assert found == []

@@ -349,6 +349,8 @@ def test_the_next_workshop_of_the_team_shows_the_trend(app_engine: Engine, model
     rate_layers(app_engine, storage.add_participant(app_engine, room.workshop.id), model, {})
     at = room.facilitator()
     charts_before = len(at.get("vega_lite_chart"))
+    at.session_state["follow_up_open"] = True  # open "Next workshop of this team"
+    at.run()
     at.text_input(key="follow_up_name").set_value("Next quarter")
     at.get("form_submit_button")[0].click()
     at.run()

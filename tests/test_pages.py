@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from loyalty_model.model import load_model
 from loyalty_model.workshop import sample, storage
+from views._results_layers import LAYER_KEY, TABS_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["views/start.py", "views/assess.py", "views/kpis.py", "views/results.py",
@@ -85,7 +86,20 @@ def test_results_show_the_sample_story(sample_workshop: tuple[storage.Workshop, 
     assert any(label.startswith("1. Delivery · Blind spot") for label in layers)
     assert any("Fault correction · Hidden strength" in label for label in layers)
     assert "Loyalty: attitude and behaviour" in [tab.label for tab in at.tabs]
-    assert len(at.get("vega_lite_chart")) >= 5
+    # closed layers and unselected tabs are lazy: only the verdict's chart is built
+    assert len(at.get("vega_lite_chart")) == 1
+    assert "On-time delivery fell" not in " ".join(m.value for m in at.markdown)
+
+    for layer in load_model().layers:  # the room opens every layer...
+        at.session_state[f"{LAYER_KEY}{layer.id}"] = True
+    at.session_state[TABS_KEY] = "Loyalty: attitude and behaviour"  # ...and the matrix tab
+    at.run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "On-time delivery fell" in text  # the delivery layer's reading
+    assert "**True loyalty** · 40%" in text  # the matrix tab: its quadrants and shares
+    # the verdict's chart, one spread chart per rated layer, the matrix
+    assert len(at.get("vega_lite_chart")) == 1 + len(load_model().layers) + 1
 
 
 def test_sample_button_opens_a_fresh_copy(app_db: Path) -> None:
@@ -98,6 +112,27 @@ def test_sample_button_opens_a_fresh_copy(app_db: Path) -> None:
     workshop = storage.workshop_by_code(engine, code)
     assert workshop is not None and workshop.is_sample
     assert storage.count_ratings(engine, workshop.id) == 5 * len(load_model().statements)
+
+
+def test_a_workshop_file_imports_from_the_start_page(
+        sample_workshop: tuple[storage.Workshop, str], app_db: Path) -> None:
+    from loyalty_model.workshop.workshop_json import export_json
+
+    engine = storage.make_engine(f"sqlite:///{app_db}")
+    exported = export_json(engine, sample_workshop[0], load_model())
+    at = app()
+    at.run()
+    assert not at.file_uploader  # the import expander is closed: nothing in it is built
+    at.session_state["import_json_open"] = True  # the facilitator opens it
+    at.run()
+    at.file_uploader(key="import_json").set_value(("room.json", exported, "application/json"))
+    at.run()
+    at.button(key="import_json_button").click().run()
+    assert not at.exception and not at.error
+    imported = storage.workshop_by_code(engine, at.session_state["workshop_code"])
+    assert imported is not None and imported.id != sample_workshop[0].id
+    assert (storage.count_ratings(engine, imported.id)
+            == storage.count_ratings(engine, sample_workshop[0].id) > 0)
 
 
 def test_uploads_are_parsed_once_per_content(monkeypatch: pytest.MonkeyPatch) -> None:

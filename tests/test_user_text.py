@@ -88,6 +88,9 @@ def test_every_text_input_says_how_long_it_may_be(app_engine: Engine) -> None:
     facilitator.session_state["facilitator_key"] = key
     facilitator.run()
     facilitator.switch_page("views/facilitate.py").run()
+    assert "follow_up_name" not in [box.key for box in facilitator.text_input]  # closed: lazy
+    facilitator.session_state["follow_up_open"] = True  # the user opens the expander
+    facilitator.run()
     follow_up = facilitator.text_input(key="follow_up_name")
     assert follow_up.max_chars == 200 and "Up to 200 characters." in follow_up.help
     facilitator.switch_page("views/assess.py").run()

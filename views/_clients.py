@@ -14,7 +14,7 @@ import streamlit as st
 from loyalty_model.i18n import t
 from loyalty_model.workshop import links, storage
 from views import _browser
-from views._common import app_base_url, engine, plain
+from views._common import app_base_url, engine, lazy_expander, plain
 
 CLIENT_ID, CLIENT_KEY, CLIENT_NEW = "client_id", "client_key", "client_key_new"
 
@@ -109,34 +109,48 @@ def facilitate_section(workshop: storage.Workshop, lang: str) -> None:
         st.caption(t("client.section_help", lang))
     facilitator_key = st.session_state.get("facilitator_key")
     moves = t("client.moves", lang, name=plain(belongs.name)) if belongs else ""
-    with st.expander(t("client.add_heading", lang)):
-        st.caption(" ".join(filter(None, [t("client.add_help", lang), moves])))
-        with st.form("attach_client"):
-            pasted = st.text_input(t("client.paste_link", lang), type="password",
-                                   key="attach_client_link")
-            attach = st.form_submit_button(t("client.add_button", lang))
-        if attach:
-            parsed = links.parse_client_link(pasted)
-            client = parsed and storage.attach_workshop(engine(), workshop, facilitator_key,
-                                                        parsed[0], parsed[1])
-            if client:
-                open_client(client, parsed[1])
-                st.session_state["client_attached"] = True
-                st.rerun()
-            st.error(t("client.not_attached", lang))
-    with st.expander(t("client.new_heading", lang)):
-        if moves:
-            st.caption(moves)
-        with st.form("new_client"):
-            name = st.text_input(t("client.new_name", lang), key="new_client_name",
-                                 max_chars=storage.CLIENT_NAME_CHARS,
-                                 help=t("common.max_chars", lang, n=storage.CLIENT_NAME_CHARS))
-            create = st.form_submit_button(t("client.new_button", lang))
-        if create:
-            if not name.strip():
-                st.error(t("client.need_name", lang))
-            else:
-                client, key = storage.create_client(engine(), name)
-                storage.attach_workshop(engine(), workshop, facilitator_key, client.id, key)
-                open_client(client, key, new=True)
-                st.switch_page("views/client.py")
+    box = lazy_expander(t("client.add_heading", lang), "client_add_open")
+    if box:
+        with box:
+            _attach_form(workshop, facilitator_key, moves, lang)
+    box = lazy_expander(t("client.new_heading", lang), "client_new_open")
+    if box:
+        with box:
+            _new_client_form(workshop, facilitator_key, moves, lang)
+
+
+def _attach_form(workshop: storage.Workshop, facilitator_key: str | None, moves: str,
+                 lang: str) -> None:
+    st.caption(" ".join(filter(None, [t("client.add_help", lang), moves])))
+    with st.form("attach_client"):
+        pasted = st.text_input(t("client.paste_link", lang), type="password",
+                               key="attach_client_link")
+        attach = st.form_submit_button(t("client.add_button", lang))
+    if attach:
+        parsed = links.parse_client_link(pasted)
+        client = parsed and storage.attach_workshop(engine(), workshop, facilitator_key,
+                                                    parsed[0], parsed[1])
+        if client:
+            open_client(client, parsed[1])
+            st.session_state["client_attached"] = True
+            st.rerun()
+        st.error(t("client.not_attached", lang))
+
+
+def _new_client_form(workshop: storage.Workshop, facilitator_key: str | None, moves: str,
+                     lang: str) -> None:
+    if moves:
+        st.caption(moves)
+    with st.form("new_client"):
+        name = st.text_input(t("client.new_name", lang), key="new_client_name",
+                             max_chars=storage.CLIENT_NAME_CHARS,
+                             help=t("common.max_chars", lang, n=storage.CLIENT_NAME_CHARS))
+        create = st.form_submit_button(t("client.new_button", lang))
+    if create:
+        if not name.strip():
+            st.error(t("client.need_name", lang))
+        else:
+            client, key = storage.create_client(engine(), name)
+            storage.attach_workshop(engine(), workshop, facilitator_key, client.id, key)
+            open_client(client, key, new=True)
+            st.switch_page("views/client.py")

@@ -10,6 +10,7 @@ import re
 
 import streamlit as st
 from sqlalchemy import Engine
+from streamlit.delta_generator import DeltaGenerator
 
 from loyalty_model.i18n import LANGUAGES, t
 from loyalty_model.model import Model, load_model
@@ -137,6 +138,19 @@ def require_workshop(lang: str) -> Workshop:
     st.caption(t("common.workshop_caption", lang, name=plain(workshop.name),
                  team=plain(workshop.team), code=workshop.code))
     return workshop
+
+
+def lazy_expander(label: str, key: str) -> DeltaGenerator | None:
+    """An expander whose content is built only while it is open: the container if it is open,
+    else None (`if box: with box: ...`).
+
+    Every element a closed expander holds is still sent and drawn by the browser; on the
+    results and facilitator pages that was a third to a half of the render time
+    (benchmarks/page_speed.py). Opening one reruns the page. What is typed in a form inside is
+    lost when it is closed unsent, like a dialog; nothing stored is.
+    """
+    box = st.expander(label, key=key, on_change="rerun")
+    return box if box.open else None
 
 
 def app_base_url() -> str:

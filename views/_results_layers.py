@@ -2,6 +2,12 @@
 
 The verdict (views/results.py) answers "where do we start, and why" on one projected screen; the
 detail a room asks for next sits one click down, once per layer, so no reading is repeated.
+
+Both the layer expanders and the tabs of the other views are lazy (Streamlit's stateful
+containers, on_change="rerun"): only an open expander and the selected tab are built and sent.
+Closed, they used to cost the page eight hidden Vega charts and some forty elements that the
+browser drew anyway, about half of the page's render time (benchmarks/page_speed.py); opening
+one costs a rerun, which the cached assessment and chart specs keep short.
 """
 
 from __future__ import annotations
@@ -21,7 +27,11 @@ from loyalty_model.model import Model
 from loyalty_model.takeaways import charts
 from loyalty_model.workshop import storage
 from views._cached import show_chart
-from views._common import plain
+from views._common import lazy_expander, plain
+
+# Session-state keys of the lazy containers; tests open them by setting these.
+LAYER_KEY = "results_layer_"  # + layer id: True while that layer's expander is open
+TABS_KEY = "results_more_tab"  # the label of the open tab among the other views
 
 
 def _chart(chart_key: tuple, name: str, build: Callable[[], Any], **options: Any) -> None:
@@ -43,7 +53,10 @@ def layer_expanders(assessment: Assessment, model: Model, lang: str, currency: s
         label = t("results.layer_label", lang, rank=rank, name=model.layer(layer_id).name(lang),
                   status=t(f"status.{status_key(assessment, layer_id)}", lang),
                   self=fmt_number(result.self_score, lang), kpi=fmt_number(result.kpi_score, lang))
-        with st.expander(label):
+        details = lazy_expander(label, f"{LAYER_KEY}{layer_id}")
+        if details is None:  # closed: nothing built or drawn (see the module docstring)
+            continue
+        with details:
             st.markdown(layer_reading(assessment, layer_id, model, lang, currency))
             st.caption(t("results.why_here", lang, rank=rank,
                          reason=priority_reason(result, model, assessment, lang)))
@@ -110,35 +123,51 @@ def more_views(assessment: Assessment, model: Model, lang: str, trend: pd.DataFr
     has_trend = trend["period"].nunique() > 1
     names += [t("results.tab_trend", lang)] if has_trend else []
     names += [t("results.tab_matrix", lang)] if matrix else []
-    tabs = iter(st.tabs(names))
-    with next(tabs):
-        points = assessment.discussion_points()
-        if not points:
-            st.write(t("results.no_discussion", lang))
-        for point in points[:8]:
-            layer = model.layer(point.layer).name(lang)
-            st.markdown(f"- {layer}: " + t("results.discussion_line", lang,
-                                          statement=model.statement(point.statement_id).text(lang).rstrip("."),
-                                          spread=fmt_number(point.spread, lang, 1)))
-    with next(tabs):
-        _chart(chart_key, "gaps", lambda: charts.gaps_chart(assessment, model, lang),
-               width="stretch")
-        st.caption(t("results.gaps_help", lang, threshold=int(assessment.settings.gap_threshold)))
-    if has_trend:
-        with next(tabs):
+    tabs = iter(st.tabs(names, key=TABS_KEY, on_change="rerun"))
+    tab = next(tabs)
+    if tab.open:  # only the open tab is built and drawn: see the module docstring
+        with tab:
+            _discussion(assessment, model, lang)
+    tab = next(tabs)
+    if tab.open:
+        with tab:
+            _chart(chart_key, "gaps", lambda: charts.gaps_chart(assessment, model, lang),
+                   width="stretch")
+            st.caption(t("results.gaps_help", lang,
+                         threshold=int(assessment.settings.gap_threshold)))
+    tab = next(tabs, None) if has_trend else None
+    if tab is not None and tab.open:
+        with tab:
             _chart(chart_key, "kpi_trend", lambda: charts.kpi_trend_chart(trend, model, lang),
                    width="stretch", height=360)
             st.caption(t("results.trend_help", lang))
-    if matrix:
-        with next(tabs):
-            chart_column, text_column = st.columns([3, 2])
-            with chart_column:
-                _chart(chart_key, "matrix",
-                       lambda: charts.loyalty_matrix_chart(matrix["shares"], model, lang),
-                       width="stretch")
-                st.caption(t("results.matrix_help", lang, n=matrix["joined"]))
-            with text_column:
-                for quadrant, texts in model.matrix.items():
-                    share = matrix["shares"].get(quadrant, 0.0)
-                    st.markdown(f"**{texts['name'](lang)}** · {fmt_percent(share, lang)}")
-                    st.caption(f"{texts['meaning'](lang)} {texts['action'](lang)}")
+    tab = next(tabs, None) if matrix else None
+    if tab is not None and tab.open:
+        with tab:
+            _matrix(matrix, model, lang, chart_key)
+
+
+def _discussion(assessment: Assessment, model: Model, lang: str) -> None:
+    points = assessment.discussion_points()
+    if not points:
+        st.write(t("results.no_discussion", lang))
+    for point in points[:8]:
+        layer = model.layer(point.layer).name(lang)
+        st.markdown(f"- {layer}: " + t(
+            "results.discussion_line", lang,
+            statement=model.statement(point.statement_id).text(lang).rstrip("."),
+            spread=fmt_number(point.spread, lang, 1)))
+
+
+def _matrix(matrix: dict, model: Model, lang: str, chart_key: tuple) -> None:
+    chart_column, text_column = st.columns([3, 2])
+    with chart_column:
+        _chart(chart_key, "matrix",
+               lambda: charts.loyalty_matrix_chart(matrix["shares"], model, lang),
+               width="stretch")
+        st.caption(t("results.matrix_help", lang, n=matrix["joined"]))
+    with text_column:
+        for quadrant, texts in model.matrix.items():
+            share = matrix["shares"].get(quadrant, 0.0)
+            st.markdown(f"**{texts['name'](lang)}** · {fmt_percent(share, lang)}")
+            st.caption(f"{texts['meaning'](lang)} {texts['action'](lang)}")

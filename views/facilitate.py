@@ -24,6 +24,7 @@ from views._common import (
     app_base_url,
     current_lang,
     engine,
+    lazy_expander,
     model,
     open_workshop,
     require_workshop,
@@ -83,6 +84,37 @@ def joining(workshop_id: int) -> None:
         st.session_state[key] = not wanted
 
 
+def follow_up_form() -> None:
+    with st.form("follow_up"):
+        name = st.text_input(t("trend.next_name", lang), key="follow_up_name",
+                             max_chars=storage.WORKSHOP_NAME_CHARS,
+                             placeholder=t("start.workshop_name_hint", lang),
+                             help=t("common.max_chars", lang, n=storage.WORKSHOP_NAME_CHARS))
+        create = st.form_submit_button(t("trend.next_button", lang))
+    if create:
+        if not name.strip():
+            st.error(t("trend.need_name", lang))
+        else:
+            new, key = storage.create_follow_up(engine(), workshop, name)
+            open_workshop(new, key)
+            st.session_state["facilitator_key_new"] = True
+            st.rerun()
+
+
+def link_earlier_form() -> None:
+    st.caption(t("trend.link_help", lang))
+    with st.form("link_earlier"):
+        code = st.text_input(t("trend.link_code", lang), key="link_code", max_chars=16)
+        key = st.text_input(t("trend.link_key", lang), key="link_key", type="password")
+        link = st.form_submit_button(t("trend.link_button", lang))
+    if link:
+        if storage.link_to_earlier(engine(), workshop, code, key):
+            st.session_state["trend_linked"] = True
+            st.rerun()
+        else:
+            st.error(t("trend.not_linked", lang))
+
+
 base_url = app_base_url()
 if st.session_state.get("facilitator_key_new"):
     with st.container(border=True, key="facilitator_key_box"):
@@ -111,7 +143,9 @@ with left:
     with st.container(key="join_code"):
         st.metric(t("facilitate.code", lang), workshop.code)
     st.write(t("facilitate.join_how", lang))
-    st.code(join_link, language=None)
+    # Inline code, not st.code: its syntax highlighter took ~110 ms of every load of this page
+    # (benchmarks/page_speed.py). The link is one line to read off the screen or select.
+    st.markdown(f"``{join_link}``")
     st.caption(t("facilitate.phone_language", lang,
                  language=t(f"facilitate.in_language.{workshop.language}", lang)))
     st.caption(t("anonymity.shown_to_participants", lang, explain=t(
@@ -183,34 +217,15 @@ if history["workshop"].nunique() >= 2:
 else:
     st.caption(t("trend.only_one", lang))
 
-with st.expander(t("trend.next_heading", lang)):
-    with st.form("follow_up"):
-        name = st.text_input(t("trend.next_name", lang), key="follow_up_name",
-                             max_chars=storage.WORKSHOP_NAME_CHARS,
-                             placeholder=t("start.workshop_name_hint", lang),
-                             help=t("common.max_chars", lang, n=storage.WORKSHOP_NAME_CHARS))
-        create = st.form_submit_button(t("trend.next_button", lang))
-    if create:
-        if not name.strip():
-            st.error(t("trend.need_name", lang))
-        else:
-            new, key = storage.create_follow_up(engine(), workshop, name)
-            open_workshop(new, key)
-            st.session_state["facilitator_key_new"] = True
-            st.rerun()
-
-with st.expander(t("trend.link_heading", lang)):
-    st.caption(t("trend.link_help", lang))
-    with st.form("link_earlier"):
-        code = st.text_input(t("trend.link_code", lang), key="link_code", max_chars=16)
-        key = st.text_input(t("trend.link_key", lang), key="link_key", type="password")
-        link = st.form_submit_button(t("trend.link_button", lang))
-    if link:
-        if storage.link_to_earlier(engine(), workshop, code, key):
-            st.session_state["trend_linked"] = True
-            st.rerun()
-        else:
-            st.error(t("trend.not_linked", lang))
+# Closed, these expanders build nothing (lazy_expander): the page opens faster.
+box = lazy_expander(t("trend.next_heading", lang), "follow_up_open")
+if box:
+    with box:
+        follow_up_form()
+box = lazy_expander(t("trend.link_heading", lang), "link_earlier_open")
+if box:
+    with box:
+        link_earlier_form()
 
 st.divider()
 _clients.facilitate_section(workshop, lang)  # which client the team belongs to, and adding it

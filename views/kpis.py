@@ -11,7 +11,14 @@ from loyalty_model.workshop import storage
 from loyalty_model.workshop.settings import workshop_currency
 from views import _raw_upload as raw_upload
 from views import _targets as targets_step
-from views._common import current_lang, engine, model, plain, require_workshop
+from views._common import (
+    current_lang,
+    engine,
+    lazy_expander,
+    model,
+    plain,
+    require_workshop,
+)
 
 
 def _shown(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -130,9 +137,11 @@ if current.empty:
 else:
     targets_step.render(workshop, current, lang)
     currency = workshop_currency(engine(), workshop.id)
-    with st.expander(t("kpis.definitions", lang)):
-        for spec in model().kpis.values():
-            st.markdown(f"**{spec.name(lang)}** (`{spec.id}`): {spec.definition(lang)}  \n"
-                        f"_{kpi_scoring_text(spec, None, lang, currency)} "
-                        f"{kpi_source_text(spec, lang)}_")
+    definitions = lazy_expander(t("kpis.definitions", lang), "kpi_definitions_open")
+    if definitions:  # built only when opened
+        with definitions:
+            for spec in model().kpis.values():
+                st.markdown(f"**{spec.name(lang)}** (`{spec.id}`): {spec.definition(lang)}  \n"
+                            f"_{kpi_scoring_text(spec, None, lang, currency)} "
+                            f"{kpi_source_text(spec, lang)}_")
 st.page_link("views/results.py", label=t("kpis.to_results", lang), icon=":material/target:")

@@ -5,16 +5,26 @@ import streamlit as st
 from loyalty_model.assessment import anonymity
 from loyalty_model.i18n import LANGUAGES, t
 from loyalty_model.workshop import sample, storage
-from views._common import current_lang, current_workshop, engine, model, open_workshop, plain
+from views._common import (
+    current_lang,
+    current_workshop,
+    engine,
+    lazy_expander,
+    model,
+    open_workshop,
+    plain,
+)
 
 lang = current_lang()
 st.title(t("start.title", lang))
 st.markdown(t("start.intro", lang))
 
-with st.expander(t("start.model_heading", lang), expanded=False):
-    for layer in model().layers:
-        st.markdown(f"**{layer.order}. {layer.name(lang)}** — {layer.tagline(lang)}")
-    st.caption(t("start.model_note", lang))
+model_box = lazy_expander(t("start.model_heading", lang), "start_model_open")
+if model_box:  # closed expanders on this page build nothing (lazy_expander)
+    with model_box:
+        for layer in model().layers:
+            st.markdown(f"**{layer.order}. {layer.name(lang)}** — {layer.tagline(lang)}")
+        st.caption(t("start.model_note", lang))
 
 
 def follow_ui_language() -> None:
@@ -86,9 +96,9 @@ with right:
             st.switch_page("views/facilitate.py")
 
 # --- Import a workshop exported as JSON on another machine ---------------------------------------
-from loyalty_model.workshop.workshop_json import WorkshopFileError, import_workshop  # noqa: E402
+def json_import() -> None:
+    from loyalty_model.workshop.workshop_json import WorkshopFileError, import_workshop
 
-with st.expander(t("json_import.heading", lang)):
     st.caption(t("json_import.intro", lang))
     upload = st.file_uploader(t("json_import.upload", lang), type=["json"], key="import_json")
     if st.button(t("json_import.button", lang), key="import_json_button", disabled=upload is None):
@@ -101,3 +111,9 @@ with st.expander(t("json_import.heading", lang)):
             open_workshop(imported, imported_key)
             st.session_state["facilitator_key_new"] = True  # facilitate shows the key, once
             st.switch_page("views/facilitate.py")
+
+
+import_box = lazy_expander(t("json_import.heading", lang), "import_json_open")
+if import_box:
+    with import_box:
+        json_import()
