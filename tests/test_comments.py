@@ -200,3 +200,21 @@ def test_comments_are_neutralised_in_csv_and_xlsx(engine: Engine, model: Model,
     cells = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value]
     hostile = next(c for c in cells if "HYPERLINK" in str(c.value))
     assert hostile.value.startswith("'=") and hostile.data_type == "s"
+
+
+def test_marked_comments_get_slides_that_fit_the_projector() -> None:
+    from loyalty_model.takeaways.presenter_slides import (
+        LINE_CHARS,
+        SLIDE_LINES,
+        comment_slides,
+    )
+    from loyalty_model.takeaways.report_parts import ReportComment
+
+    long = [ReportComment("delivery", f"{n} " + "x" * 497, marked=True) for n in range(5)]
+    short = ReportComment("delivery", "Fast", "Ann", marked=True)
+    groups = comment_slides([*long, short])
+    assert [c for group in groups for c in group] == [*long, short]  # all, in order, once
+    for group in groups:  # what a slide holds fits its lines; 500 characters take 8
+        assert sum(-(-len(c.text) // LINE_CHARS) + bool(c.author) for c in group) <= SLIDE_LINES
+    assert [len(group) for group in groups] == [1, 1, 1, 1, 2]
+    assert comment_slides([]) == []

@@ -30,8 +30,9 @@ def _writes(engine: Engine, model: Model) -> list:
         ("the currency changes back", lambda: save_currency(engine, workshop.id, "DKK")),
         ("a comment is written",
          lambda: storage.save_comment(engine, people[1], "wow", "Fast service")),
-        ("the comment is marked", lambda: storage.set_marked(
-            engine, workshop.id, storage.workshop_comments(engine, workshop.id)[0].id, True)),
+        ("the comment is marked", lambda: storage.set_marked(engine, workshop.id, next(
+            c.id for c in storage.workshop_comments(engine, workshop.id)
+            if c.text == "Fast service"), True)),
         ("an action is planned", lambda: storage.save_actions(engine, workshop.id, pd.DataFrame(
             [{"action": "Call back within a day", "layer": "wow", "owner": "Ann",
               "due_date": "2026-12-30"}]))),

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from loyalty_model.model import load_model
+from loyalty_model.workshop.sample import sample_comments
 from tests.conftest import AppServer, assert_no_exception
 from tests.test_journey_browser import TIMEOUT, wait_idle
 
@@ -51,10 +53,13 @@ def test_every_slide_fits_the_projector(app_server: AppServer, browser, lang: st
               + page.url.split("?")[1])
     wait_idle(page)
     next_button = page.locator(".st-key-presenter_next button")
-    slides = 0
+    marked = {c.text(lang) for c in sample_comments(load_model()) if c.marked}
+    said = {"en": "what the team said", "da": "det sagde teamet"}[lang]
+    slides, shown_comments = 0, set()
     while True:
         slides += 1
-        if slides > 1:  # charts draw after the run ends
+        comments_slide = said in page.locator("h1, h2").first.inner_text()
+        if slides > 1 and not comments_slide:  # charts draw after the run ends
             page.locator("[data-testid='stVegaLiteChart'] .marks").first.wait_for()
         page.wait_for_timeout(300)
         assert_no_exception(page)
@@ -65,11 +70,15 @@ def test_every_slide_fits_the_projector(app_server: AppServer, browser, lang: st
         small = [t for t in measured["texts"] if t["size"] < SMALLEST_TYPE]
         assert not small, (slides, small[:5])
         charts = [b for b in measured["boxes"] if b["what"].endswith("stVegaLiteChart")]
-        if slides > 1:  # every slide after the verdict is a chart filling the slide
+        if comments_slide:  # the comments the room marked, as typed, in large type
+            assert not charts, slides
+            shown_comments |= {text for text in marked if page.get_by_text(text).count()}
+        elif slides > 1:  # every other slide after the verdict is a chart filling the slide
             assert len(charts) == 1 and charts[0]["height"] >= 0.6 * HEIGHT, (slides, charts)
         if next_button.is_disabled():
             break
         next_button.click()
         wait_idle(page)
-    assert slides >= 8  # verdict, self vs numbers, gaps, five layers' statements, trend, ...
+    assert slides >= 10  # verdict, self vs numbers, gaps, five layers' statements, trend, ...
+    assert shown_comments == marked and len(marked) == 2  # each marked comment, on its layer's
     page.close()

@@ -319,11 +319,20 @@ def test_presenter_steps_through_one_chart_at_a_time(app_workshop) -> None:  # n
     while not at.button(key="presenter_next").disabled:
         at.button(key="presenter_next").click().run()
         assert not at.exception, at.exception[0].value
-        assert len(at.get("vega_lite_chart")) == 1  # one chart at a time
-        seen.append(at.header[0].value)
-    layers = [layer.name(lang) for layer in load_model().layers]
-    assert seen[:7] == [t("chart.self_vs_kpi", lang), t("chart.gaps", lang),
-                        *[t("presenter.spread_layer", lang, layer=name) for name in layers]]
+        heading = at.header[0].value
+        if heading.endswith(t("presenter.comments_layer", lang, layer="")):
+            assert not at.get("vega_lite_chart")  # the room's marked words, as quotes
+            assert any(m.value.startswith("> ") for m in at.markdown)
+        else:
+            assert len(at.get("vega_lite_chart")) == 1  # one chart at a time
+        seen.append(heading)
+    layers = {layer.id: layer.name(lang) for layer in load_model().layers}
+    spread = {id_: t("presenter.spread_layer", lang, layer=name) for id_, name in layers.items()}
+    said = {id_: t("presenter.comments_layer", lang, layer=name) for id_, name in layers.items()}
+    # the sample's marked comments follow their layer's statements (delivery, fault correction)
+    assert seen[:9] == [t("chart.self_vs_kpi", lang), t("chart.gaps", lang), spread["product"],
+                        spread["communication"], spread["delivery"], said["delivery"],
+                        spread["fault_correction"], said["fault_correction"], spread["wow"]]
     at.button(key="presenter_prev").click().run()
     assert at.header[0].value == seen[-2]
 

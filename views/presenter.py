@@ -16,7 +16,7 @@ from loyalty_model.assessment.scoring import ScoringInputError
 from loyalty_model.i18n import t
 from loyalty_model.takeaways.presenter_slides import projector_chart
 from views._cached import presentation, series_version, show_chart
-from views._common import current_lang, require_workshop
+from views._common import current_lang, plain, require_workshop
 
 PROJECTOR_CSS = """
 <style>
@@ -30,6 +30,8 @@ PROJECTOR_CSS = """
 [data-testid="stCaptionContainer"] p, [data-testid="stPageLink"] * {
   font-size: 1.5rem !important; line-height: 1.3 !important; }
 h1, h2 { font-size: 2.4rem !important; padding: 0 !important; }
+[data-testid="stMarkdownContainer"] blockquote, [data-testid="stMarkdownContainer"] blockquote p {
+  font-size: 2.3rem !important; line-height: 1.35 !important; opacity: 1 !important; }
 [data-testid="stBaseButton-secondary"] *, [data-testid="stBaseButton-primary"] * {
   font-size: 1.5rem !important; }
 </style>
@@ -57,7 +59,7 @@ current = slides[position]
 
 title, previous, where, following = st.columns([5, 2, 1, 2], vertical_alignment="center")
 with title:
-    if current.chart is None:
+    if current.chart is None and not current.comments:
         st.title(current.title)
     else:
         st.header(current.title)
@@ -75,7 +77,12 @@ with following:
         st.session_state["presenter_slide"] = position + 1
         st.rerun()
 
-if current.chart is None:  # the verdict: where to start, in the model's own sentences
+if current.comments:  # the room's own words, shown exactly as typed (plain)
+    for comment in current.comments:
+        st.markdown(f"> {plain(comment.text)}"
+                    + (f"  \n> — *{plain(comment.author)}*" if comment.author else ""))
+    st.caption(current.caption)
+elif current.chart is None:  # the verdict: where to start, in the model's own sentences
     for rank, layer_id in enumerate(data.assessment.priorities[:3], start=1):
         name = data.model.layer(layer_id).name(lang)
         status = t(f"status.{status_key(data.assessment, layer_id)}", lang)

@@ -3,6 +3,10 @@
 A projector at 1440×900 read from the back of a room needs about 24 px type and a chart that
 fills the slide. The report's charts are reused (what the room saw is what it takes home); only
 the statements are split per layer, because 25 wrapped statements cannot share one slide.
+
+After a layer's statements come the comments the facilitator marked for discussion on that
+layer, as the room wrote them: the words that start the conversation. Unmarked comments stay
+in the report; a slide holds what fits at projector size, and more go on a next slide.
 """
 
 from __future__ import annotations
@@ -14,15 +18,21 @@ import altair as alt
 from loyalty_model.i18n import t
 from loyalty_model.takeaways import charts
 from loyalty_model.takeaways.report_data import ReportData
+from loyalty_model.takeaways.report_parts import ReportComment
 
 PROJECTOR_FONT = 24  # px: the smallest text on a projected slide
+# What one comments slide holds at 1440x900 in the projector's ~37 px quote type: about 70
+# characters a line, 10 lines below the title (tests/test_presenter_browser.py checks the fit).
+LINE_CHARS = 70
+SLIDE_LINES = 10
 
 
 @dataclass(frozen=True)
 class Slide:
     title: str
-    chart: alt.TopLevelMixin | None  # None: the verdict slide (text)
+    chart: alt.TopLevelMixin | None  # None: a text slide, the verdict or comments
     caption: str = ""
+    comments: tuple[ReportComment, ...] = ()  # a comments slide: what the room marked
 
 
 def slides_for(data: ReportData) -> list[Slide]:
@@ -42,7 +52,29 @@ def slides_for(data: ReportData) -> list[Slide]:
                                             label_width=64)
                 slides.append(Slide(t("presenter.spread_layer", lang, layer=layer.name(lang)),
                                     chart, item.caption))
+            marked = [c for c in data.layer_comments(layer.id) if c.marked]
+            for part in comment_slides(marked):
+                slides.append(Slide(t("presenter.comments_layer", lang, layer=layer.name(lang)),
+                                    None, t("presenter.comments_caption", lang), part))
     return slides
+
+
+def _lines(comment: ReportComment) -> int:
+    return -(-len(comment.text) // LINE_CHARS) + (1 if comment.author else 0)
+
+
+def comment_slides(comments: list[ReportComment]) -> list[tuple[ReportComment, ...]]:
+    """The comments in slide-sized groups, in order; a comment is never split (at most 500
+    characters, so one always fits)."""
+    groups: list[list[ReportComment]] = []
+    used = SLIDE_LINES
+    for comment in comments:
+        if used + _lines(comment) > SLIDE_LINES:
+            groups.append([])
+            used = 0
+        groups[-1].append(comment)
+        used += _lines(comment)
+    return [tuple(group) for group in groups]
 
 
 def _big_text(key: str, data: ReportData) -> alt.TopLevelMixin | None:

@@ -44,6 +44,28 @@ def sample_ratings(sample_dir: Path = SAMPLE_DIR) -> pd.DataFrame:
                                                            "statement_id": str})
 
 
+@dataclass(frozen=True)
+class SampleComment:
+    participant: str
+    layer: str
+    text: Text
+    marked: bool
+
+
+def sample_comments(model: Model, sample_dir: Path = SAMPLE_DIR) -> list[SampleComment]:
+    """The sample team's comments (comments.toml); a layer the model lacks fails loading."""
+    with open(sample_dir / "comments.toml", "rb") as f:
+        raw = tomllib.load(f)
+    found = [SampleComment(c["participant"], c["layer"],
+                           Text.parse(c["text"], f"sample comment of {c['participant']}"),
+                           bool(c.get("marked", False)))
+             for c in raw.get("comment", [])]
+    unknown = sorted({c.layer for c in found} - {layer.id for layer in model.layers})
+    if unknown:
+        raise ValueError(f"sample comments name unknown layers: {', '.join(unknown)}")
+    return found
+
+
 def sample_kpis(model: Model, sample_dir: Path = SAMPLE_DIR) -> KpiFileResult:
     path = sample_dir / "kpis.csv"
     return read_kpi_file(path.read_bytes(), path.name, model)
@@ -68,7 +90,8 @@ def sample_matrix(sample_dir: Path = SAMPLE_DIR) -> dict | None:
 
 def create_sample_workshop(engine: Engine, model: Model, lang: str = "en"
                            ) -> tuple[storage.Workshop, str]:
-    """A new workshop holding the sample company's ratings and KPIs; returns it and its key."""
+    """A new workshop holding the sample company's ratings, comments and KPIs; returns it and
+    its key."""
     info = company()
     workshop, key = storage.create_workshop(
         engine, name=info.workshop_name(lang), team=info.team, language=lang, is_sample=True)
@@ -84,6 +107,13 @@ def create_sample_workshop(engine: Engine, model: Model, lang: str = "en"
     ]
     with engine.begin() as conn:
         conn.execute(insert(storage.ratings), rows)
+    for comment in sample_comments(model):  # in the workshop's language, as typed on phones
+        storage.save_comment(engine, people[comment.participant], comment.layer,
+                             comment.text(lang))
+    marked = {(people[c.participant].id, c.layer) for c in sample_comments(model) if c.marked}
+    for stored in storage.workshop_comments(engine, workshop.id):
+        if (stored.participant_id, stored.layer) in marked:
+            storage.set_marked(engine, workshop.id, stored.id, True)
     storage.save_kpis(engine, workshop.id, sample_kpis(model).frame)
     matrix = sample_matrix()
     if matrix:
