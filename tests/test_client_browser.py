@@ -200,3 +200,29 @@ def test_another_clients_link_shows_nothing_of_this_client(
     text = main_text(page)
     assert "Blue team" not in text and "Red team" not in text
     context.close()
+
+
+def test_on_a_phone_the_heatmap_scrolls_in_its_box_and_the_page_fits(
+        browser, server: AppServer, model: Model) -> None:  # noqa: ANN001
+    engine = storage.make_engine(f"sqlite:///{server.db_path}")
+    client, client_key = storage.create_client(engine, "Phone client")
+    for team in ("Customer service and workshop", "Warehouse and delivery", "Sales"):
+        workshop, key = storage.create_workshop(engine, f"{team} day", team)
+        rate(engine, workshop, model, 3, {})
+        storage.attach_workshop(engine, workshop, key, client.id, client_key)
+    engine.dispose()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(links.client_link(server.url, client.id, client_key))
+    page.locator("[data-testid='stVegaLiteChart'] .marks").first.wait_for(timeout=WAIT)
+    fits = page.evaluate("""() => {
+      const main = document.querySelector('[data-testid="stMain"]');
+      const box = document.querySelector('.st-key-client_heatmap_box');
+      box.scrollLeft = 10000;
+      return {page: main.scrollWidth, screen: window.innerWidth, box: box.clientWidth,
+              chart: box.scrollWidth, scrolled: box.scrollLeft};
+    }""")
+    assert fits["page"] <= fits["screen"], fits  # nothing pushes the page past the screen
+    assert fits["chart"] > fits["box"] and fits["scrolled"] > 0, fits  # the map scrolls instead
+    assert_no_exception(page)
+    context.close()

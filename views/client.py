@@ -47,10 +47,17 @@ if not teams:
     st.info(t("client.no_teams", lang))
     st.stop()
 
+HEATMAP_CSS = "<style>.st-key-client_heatmap_box { overflow-x: auto; max-width: 100%; }</style>"
+
 # --- the heatmap ---------------------------------------------------------------------------------
 st.subheader(t("client.heatmap_heading", lang))
-st.altair_chart(rollup_data.heatmap_chart(rollup, model(), lang), width="content",
-                key="client_heatmap")
+# One cell per team and layer keeps its width, so the labels stay readable: on a phone the map
+# scrolls sideways inside its own box (HEATMAP_CSS, a fixed string) instead of pushing the
+# whole page past the screen's edge.
+st.html(HEATMAP_CSS)
+with st.container(key="client_heatmap_box"):
+    st.altair_chart(rollup_data.heatmap_chart(rollup, model(), lang), width="content",
+                    key="client_heatmap")
 st.caption(t("client.heatmap_help", lang))
 with st.expander(t("client.table_heading", lang)):
     cells = rollup_data.heatmap_frame(rollup, model(), lang)
