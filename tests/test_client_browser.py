@@ -226,3 +226,41 @@ def test_on_a_phone_the_heatmap_scrolls_in_its_box_and_the_page_fits(
     assert fits["chart"] > fits["box"] and fits["scrolled"] > 0, fits  # the map scrolls instead
     assert_no_exception(page)
     context.close()
+
+
+def test_a_team_is_removed_from_the_client_view_and_leaves_from_its_own_page(
+        browser, server: AppServer, model: Model) -> None:  # noqa: ANN001
+    engine = storage.make_engine(f"sqlite:///{server.db_path}")
+    client, client_key = storage.create_client(engine, "Leaving client")
+    made = {}
+    for team in ("North team", "South team"):
+        workshop, key = storage.create_workshop(engine, f"{team} day", team)
+        rate(engine, workshop, model, 3, {})
+        storage.attach_workshop(engine, workshop, key, client.id, client_key)
+        made[team] = (workshop, key)
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.goto(links.client_link(server.url, client.id, client_key))
+    page.get_by_text("Remove a team from this client").click()
+    page.get_by_role("button", name="Remove the team").wait_for(timeout=WAIT)
+    page.get_by_label("Team to remove").click()
+    page.get_by_role("option", name="North team").click()
+    page.get_by_role("button", name="Remove the team").click()
+    page.get_by_text("North team is no longer part of this client.").wait_for(timeout=WAIT)
+    assert set(heatmap_cells(page)) == {"South team"}
+    assert_no_exception(page)
+
+    south, south_key = made["South team"]  # its facilitator takes it out from its own page
+    team_context, team_page = facilitator_page(browser, server, south, south_key)
+    assert "This team is part of the client Leaving client." in main_text(team_page)
+    team_page.get_by_text("Take this team out of the client").click()
+    team_page.get_by_role("button", name="Take the team out of Leaving client").click()
+    team_page.get_by_text("The team is no longer part of Leaving client.").wait_for(timeout=WAIT)
+    assert_no_exception(team_page)
+    team_context.close()
+
+    page.reload()
+    page.get_by_text("No team has been added to this client yet").wait_for(timeout=WAIT)
+    assert storage.count_ratings(engine, made["North team"][0].id) > 0  # nothing deleted
+    engine.dispose()
+    context.close()

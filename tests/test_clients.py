@@ -120,6 +120,40 @@ def test_moving_a_team_to_another_client_takes_its_series_along(any_engine: Engi
     assert [len(team) for team in storage.client_workshops(any_engine, second_client.id)] == [2]
 
 
+def test_a_team_leaves_its_client_with_its_series_and_keeps_its_data(any_engine: Engine,
+                                                                     model: Model) -> None:
+    client, client_key = storage.create_client(any_engine, "Acme")
+    sales, sales_key = make_team(any_engine, model, "Sales", {})
+    storage.attach_workshop(any_engine, sales, sales_key, client.id, client_key)
+    follow_up, follow_key = storage.create_follow_up(any_engine, sales, "Sales Q4")
+    support, support_key = make_team(any_engine, model, "Support", {})
+    storage.attach_workshop(any_engine, support, support_key, client.id, client_key)
+    answers = storage.count_ratings(any_engine, sales.id)
+    version = storage.client_data_version(any_engine, client.id)
+
+    # the team's facilitator, from the follow-up: the wrong key changes nothing
+    assert not storage.detach_workshop(any_engine, follow_up, "not-the-key")
+    assert len(storage.client_workshops(any_engine, client.id)) == 2
+    assert storage.detach_workshop(any_engine, follow_up, follow_key)
+    assert [[w.team for w in team] for team in storage.client_workshops(any_engine, client.id)] \
+        == [["Support"]]
+    assert storage.workshop_client(any_engine, sales) is None
+    assert storage.workshop_client(any_engine, follow_up) is None
+    assert storage.count_ratings(any_engine, sales.id) == answers > 0  # nothing deleted
+    assert storage.client_data_version(any_engine, client.id) != version  # no stale roll-up
+    # and it can come back with the client link
+    assert storage.attach_workshop(any_engine, sales, sales_key, client.id, client_key)
+    assert len(storage.client_workshops(any_engine, client.id)) == 2
+
+    # the consultant, from the client view: needs the client key and a team it has
+    assert not storage.remove_team(any_engine, client.id, "not-the-key", "Sales")
+    assert not storage.remove_team(any_engine, client.id, client_key, "Marketing")
+    assert storage.remove_team(any_engine, client.id, client_key, " sales ")  # as grouped
+    assert [[w.team for w in team] for team in storage.client_workshops(any_engine, client.id)] \
+        == [["Support"]]
+    assert storage.count_ratings(any_engine, sales.id) == answers
+
+
 def test_the_data_version_moves_with_every_answer(any_engine: Engine, model: Model) -> None:
     client, client_key = storage.create_client(any_engine, "Acme")
     workshop, key = make_team(any_engine, model, "Sales", {})

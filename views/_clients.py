@@ -99,6 +99,9 @@ def facilitate_section(workshop: storage.Workshop, lang: str) -> None:
     belongs = storage.workshop_client(engine(), workshop)
     if st.session_state.pop("client_attached", False):
         st.success(t("client.attached", lang))
+    left = st.session_state.pop("client_left", None)
+    if left:
+        st.success(t("client.left", lang, name=plain(left)))
     if belongs is not None:
         st.caption(t("client.part_of", lang, name=plain(belongs.name)))
         held, _ = current_client()
@@ -117,6 +120,16 @@ def facilitate_section(workshop: storage.Workshop, lang: str) -> None:
     if box:
         with box:
             _new_client_form(workshop, facilitator_key, moves, lang)
+    box = lazy_expander(t("client.leave_heading", lang), "client_leave_open") if belongs else None
+    if box:
+        with box:
+            st.caption(t("client.leave_help", lang))
+            if st.button(t("client.leave_button", lang, name=plain(belongs.name)),
+                         key="client_leave"):
+                # the key opened this page, so it fits: the team is out after this
+                storage.detach_workshop(engine(), workshop, facilitator_key)
+                st.session_state["client_left"] = belongs.name
+                st.rerun()
 
 
 def _attach_form(workshop: storage.Workshop, facilitator_key: str | None, moves: str,

@@ -19,7 +19,7 @@ from loyalty_model.takeaways.rollup_pptx import render_rollup_pptx
 from loyalty_model.workshop import storage
 from loyalty_model.workshop.client_rollup import load_client_rollup
 from views import _clients
-from views._common import current_lang, engine, model, plain
+from views._common import current_lang, engine, lazy_expander, model, plain
 
 PDF = "application/pdf"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -103,6 +103,20 @@ overview = pd.DataFrame([{
     t("client.col_people", lang): fmt_number(team.latest.participants, lang),
 } for team in teams])
 st.dataframe(overview, hide_index=True, width="stretch", key="client_teams")
+removed = st.session_state.pop("client_removed", None)
+if removed:
+    st.success(t("client.removed", lang, team=plain(removed)))
+remove_box = lazy_expander(t("client.remove_heading", lang), "client_remove_open")
+if remove_box:
+    with remove_box:
+        st.caption(t("client.remove_help", lang))
+        leaving = st.selectbox(t("client.remove_team", lang), [team.name for team in teams],
+                               key="client_remove_team")
+        if st.button(t("client.remove_button", lang), key="client_remove"):
+            # False only when another screen removed the team first: out either way
+            storage.remove_team(engine(), client.id, client_key, leaving)
+            st.session_state["client_removed"] = leaving
+            st.rerun()
 names = [team.name for team in teams]
 with_trend = next((i for i, team in enumerate(teams) if len(team.workshops) >= 2), 0)
 chosen = st.selectbox(t("client.trend_team", lang), names, index=with_trend,

@@ -12,8 +12,10 @@ from .clients import (
     client_data_version,
     client_workshops,
     create_client,
+    detach_workshop,
     is_client_key,
     latest_per_team,
+    remove_team,
     workshop_client,
 )
 from .comments import (
@@ -138,6 +140,7 @@ __all__ = [
     "write_actions", "write_evidence", "write_kpis", "write_targets",
     # clients and the teams grouped under them (clients)
     "CLIENT_NAME_CHARS", "Client", "attach_workshop", "client_by_key", "client_data_version",
+    "detach_workshop", "remove_team",
     "client_workshops", "create_client", "is_client_key", "latest_per_team", "workshop_client",
     # remembered column mappings (mappings)
     "load_mapping", "save_mapping",

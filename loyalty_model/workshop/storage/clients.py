@@ -85,6 +85,42 @@ def attach_workshop(engine: Engine, workshop: Workshop, facilitator_key: str | N
     return client
 
 
+def detach_workshop(engine: Engine, workshop: Workshop, facilitator_key: str | None) -> bool:
+    """Take the workshop's team (its whole series) out of its client: the client's view,
+    reports and exports stop showing it; no workshop, rating or comment is deleted, and the
+    team can be added again with the client link. Needs the facilitator key; False (and
+    nothing changed) when it does not fit."""
+    if not is_facilitator(engine, workshop, facilitator_key):
+        return False
+    series = workshop.series or workshop.code
+    with writing(engine) as conn:
+        conn.execute(update(workshops)
+                     .where(or_(workshops.c.id == workshop.id, workshops.c.series == series))
+                     .values(client_id=None))
+    return True
+
+
+def remove_team(engine: Engine, client_id: object, client_key: str | None, team: str) -> bool:
+    """Take a team (as `client_workshops` groups it: by name) out of the client, from the
+    client's own view; like `detach_workshop` nothing is deleted. Needs the client key; False
+    (and nothing changed) when it does not fit or the client has no such team."""
+    client = client_by_key(engine, client_id, client_key)
+    if client is None:
+        return False
+    wanted = " ".join(team.split()).casefold()
+    found = [w for members in client_workshops(engine, client.id) for w in members
+             if " ".join(w.team.split()).casefold() == wanted]
+    if not found:
+        return False
+    with writing(engine) as conn:
+        conn.execute(update(workshops)
+                     .where(workshops.c.client_id == client.id,
+                            or_(workshops.c.id.in_([w.id for w in found]),
+                                workshops.c.series.in_({w.series or w.code for w in found})))
+                     .values(client_id=None))
+    return True
+
+
 def workshop_client(engine: Engine, workshop: Workshop) -> Client | None:
     """The client the workshop's team belongs to, for its facilitator page."""
     series = workshop.series or workshop.code
