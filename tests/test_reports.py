@@ -344,6 +344,36 @@ def test_results_page_offers_every_download(app_workshop) -> None:  # noqa: ANN0
             "takehome_json"} <= keys
 
 
+def test_deck_options_are_kept_when_their_expander_is_closed(app_workshop) -> None:  # noqa: ANN001
+    import io
+
+    from PIL import Image
+
+    from views._common import plain
+    from views._take_home import ACCENT, LOGO
+
+    logo = io.BytesIO()
+    Image.new("RGB", (40, 20), "navy").save(logo, format="PNG")
+    at = open_page("views/results.py", app_workshop, "en")
+    assert not at.color_picker  # closed: nothing in it is built
+    at.session_state["takehome_deck_open"] = True
+    at.run()
+    at.color_picker(key="takehome_accent").pick("#123456").run()
+    at.file_uploader(key="takehome_logo").set_value(("logo.png", logo.getvalue(), "image/png"))
+    at.run()
+    at.session_state["takehome_deck_open"] = False  # closed again: the choices stay
+    at.run()
+    assert not at.color_picker and not at.warning
+    assert at.session_state[ACCENT] == "#123456"
+    assert at.session_state[LOGO] == ("logo.png", logo.getvalue())
+    at.session_state["takehome_deck_open"] = True  # reopened: shown as chosen
+    at.run()
+    assert at.color_picker(key="takehome_accent").value == "#123456"
+    assert f"Logo in use: {plain('logo.png')}" in [c.value for c in at.caption]  # as typed
+    at.button(key="takehome_logo_forget").click().run()
+    assert LOGO not in at.session_state
+
+
 def test_a_stored_workshop_reports_its_matrix_and_plan(engine, model: Model) -> None:  # noqa: ANN001
     from loyalty_model.takeaways.report_data import from_workshop
     from loyalty_model.workshop import storage

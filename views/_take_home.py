@@ -24,10 +24,13 @@ from loyalty_model.takeaways.report_pdf import ReportFontError, font_paths, rend
 from loyalty_model.takeaways.report_pptx import render_pptx
 from loyalty_model.workshop import storage
 from loyalty_model.workshop.workshop_json import export_json
+from views._common import lazy_expander, plain
 
 PDF = "application/pdf"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LOGO = "takehome_logo_kept"  # (file name, bytes) of the deck's logo, while one is chosen
+ACCENT = "takehome_accent_kept"  # the deck's accent colour, once changed
 
 
 def render(engine: Engine, model: Model, workshop: storage.Workshop, settings: ScoringSettings,
@@ -38,12 +41,13 @@ def render(engine: Engine, model: Model, workshop: storage.Workshop, settings: S
     file_lang = st.selectbox(t("takehome.language", lang), languages,
                              index=languages.index(lang), format_func=LANGUAGES.get,
                              key="takehome_lang")
-    with st.expander(t("takehome.deck_options", lang)):
-        logo_file = st.file_uploader(t("takehome.logo", lang), type=["png", "jpg", "jpeg"],
-                                     key="takehome_logo")
-        accent = st.color_picker(t("takehome.accent", lang), f"#{DEFAULT_ACCENT}",
-                                 key="takehome_accent")
-    style = DeckStyle(accent=accent, logo=logo_file.getvalue() if logo_file else None)
+    options = lazy_expander(t("takehome.deck_options", lang), "takehome_deck_open")
+    if options:
+        with options:
+            _deck_options(lang)
+    logo = st.session_state.get(LOGO)
+    style = DeckStyle(accent=st.session_state.get(ACCENT, f"#{DEFAULT_ACCENT}"),
+                      logo=logo[1] if logo else None)
     try:
         style.accent_rgb()
         if style.logo:
@@ -94,6 +98,37 @@ def render(engine: Engine, model: Model, workshop: storage.Workshop, settings: S
                            file_name=f"{stem}-comments.csv", mime="text/csv",
                            key="takehome_comments_csv", on_click="ignore",
                            icon=":material/forum:")
+
+
+def _keep_accent() -> None:
+    st.session_state[ACCENT] = st.session_state["takehome_accent"]
+
+
+def _keep_logo() -> None:
+    chosen = st.session_state.get("takehome_logo")
+    if chosen is None:  # the user took the file out of the uploader
+        st.session_state.pop(LOGO, None)
+    else:
+        st.session_state[LOGO] = (chosen.name, chosen.getvalue())
+
+
+def _forget_logo() -> None:
+    st.session_state.pop(LOGO, None)
+
+
+def _deck_options(lang: str) -> None:
+    """The deck's logo and accent colour. The expander is lazy (closed, nothing in it is built),
+    so the choices are kept in plain session state (LOGO, ACCENT), not only in the widgets,
+    whose state ends when they are not drawn."""
+    st.file_uploader(t("takehome.logo", lang), type=["png", "jpg", "jpeg"],
+                     key="takehome_logo", on_change=_keep_logo)
+    kept = st.session_state.get(LOGO)
+    if kept and st.session_state.get("takehome_logo") is None:  # chosen before it was closed
+        st.caption(t("takehome.logo_kept", lang, name=plain(kept[0])))
+        st.button(t("takehome.logo_forget", lang), key="takehome_logo_forget",
+                  on_click=_forget_logo)
+    st.color_picker(t("takehome.accent", lang), st.session_state.get(ACCENT, f"#{DEFAULT_ACCENT}"),
+                    key="takehome_accent", on_change=_keep_accent)
 
 
 def _xlsx(data) -> bytes:  # noqa: ANN001 (ReportData)
