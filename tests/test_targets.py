@@ -32,6 +32,12 @@ def test_the_table_shows_value_trend_basis_and_starting_target(model: Model) -> 
     assert table.loc["nps", "trend"] is None  # one period draws no line
     danish = target_rows(history(), model, model.scoring, {}, "da").set_index("kpi")
     assert danish.loc["on_time_delivery_rate", "basis"] == "Startmål – ikke en benchmark"
+    # a value says its unit: NPS in points, hours in hours, shares and money already do
+    assert table.loc["nps", "value"] == "10.0 points" and danish.loc["nps", "value"] == "10,0 point"
+    hours = pd.DataFrame([("email_response_hours", 20.0, "2026-Q3")],
+                         columns=["kpi", "value", "period"])
+    email = target_rows(hours, model, model.scoring, {}, "da").set_index("kpi").iloc[0]
+    assert (email["value"], email["starting_target"]) == ("20,0 timer", "24,0 timer")
 
 
 def test_an_edited_table_gives_targets_in_the_kpis_own_unit(model: Model) -> None:

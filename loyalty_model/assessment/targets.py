@@ -32,6 +32,12 @@ def unit_label(spec: KpiSpec, lang: str) -> str:
     return t(f"targets.unit_{spec.unit}", lang)
 
 
+def _with_unit(text: str, spec: KpiSpec, lang: str) -> str:
+    """Hours and points carry their unit ("20,0 timer"); shares and amounts already show theirs
+    (%, kr.), and a count is just a number."""
+    return f"{text} {unit_label(spec, lang)}" if spec.unit in ("hours", "points") else text
+
+
 def basis_label(result: KpiResult, spec: KpiSpec, lang: str) -> str:
     """What the score rests on, said plainly: the benchmark's source, or why it is a target."""
     if result.basis == "benchmark":
@@ -60,12 +66,14 @@ def target_rows(kpis: pd.DataFrame | None, model: Model, settings: ScoringSettin
             "kpi": result.kpi,
             "name": spec.name(lang),
             "layer": model.layer(spec.layer).name(lang),
-            "value": fmt_kpi_value(result.value, spec.unit, lang, currency),
+            "value": _with_unit(fmt_kpi_value(result.value, spec.unit, lang, currency), spec,
+                                lang),
             "trend": [round(v * factor, 4) for v in result.history]
             if len(result.history) > 1 else None,
             "basis": basis_label(result, spec, lang),
             "starting_target": "" if spec.default_target is None
-            else fmt_kpi_value(spec.default_target, spec.unit, lang, currency),
+            else _with_unit(fmt_kpi_value(spec.default_target, spec.unit, lang, currency),
+                            spec, lang),
             "team_target": None if team is None else round(team * factor, 6),
             "unit": unit_label(spec, lang),
             "score": None if result.score is None else round(result.score),
