@@ -42,7 +42,7 @@ def customers(rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame({
         "customer_id": ids,
         "segment": np.where(business, "Business", "Private"),
-        "contract": np.where(rng.random(N_CUSTOMERS) < 0.35, "Service plan", "None"),
+        "contract": np.where(rng.random(N_CUSTOMERS) < 0.35, "Service plan", "No plan"),
         "tenure_months": rng.integers(1, 96, N_CUSTOMERS),
         "monthly_revenue": np.round(rng.gamma(2.0, 220, N_CUSTOMERS), 2),
         "is_churned": np.where(rng.random(N_CUSTOMERS) < 0.12, "yes", "no"),
