@@ -88,3 +88,53 @@ def test_fast_taps_on_three_phones_are_all_saved(app_server: AppServer, browser,
                     for index, s in enumerate(layer.statements)}
         assert stored == expected, f"phone {phone}: {len(stored)} of {total} stored"
     engine.dispose()
+
+
+def test_a_tap_while_the_phone_is_offline_is_saved_when_it_is_back(
+        app_server: AppServer, browser, model: Model) -> None:  # noqa: ANN001
+    engine = storage.make_engine(f"sqlite:///{app_server.db_path}")
+    workshop, _ = storage.create_workshop(engine, "Patchy wifi", "Team")
+    page = join(browser, app_server, workshop.code)
+    radios = page.locator("[data-testid='stRadio']")
+    radios.nth(0).get_by_text("4", exact=True).tap()
+    wait_for(lambda: storage.count_ratings(engine, workshop.id) == 1)
+    page.context.set_offline(True)  # the phone walks out of the wifi for a few seconds
+    radios.nth(1).get_by_text("2", exact=True).tap()
+    time.sleep(2)
+    assert storage.count_ratings(engine, workshop.id) == 1  # nothing reached the server yet
+    page.context.set_offline(False)
+    wait_for(lambda: storage.count_ratings(engine, workshop.id) == 2)
+    participant = storage.list_participants(engine, workshop.id)[0]
+    first, second = (s.id for s in model.layers[0].statements[:2])
+    assert storage.participant_answers(engine, participant.id) == {first: 4, second: 2}
+    assert_no_exception(page)
+
+
+def test_a_server_down_takes_no_tap_and_after_a_restart_the_page_shows_what_is_stored(
+        app_server: AppServer, browser, model: Model) -> None:  # noqa: ANN001
+    engine = storage.make_engine(f"sqlite:///{app_server.db_path}")
+    workshop, _ = storage.create_workshop(engine, "Server restart", "Team")
+    page = join(browser, app_server, workshop.code)
+    radios = page.locator("[data-testid='stRadio']")
+    radios.nth(0).get_by_text("4", exact=True).tap()
+    wait_for(lambda: storage.count_ratings(engine, workshop.id) == 1)
+    app_server.kill()  # a crash: the phone's session is gone with the process
+    page.get_by_text("Connection error").wait_for()
+    # the radios are disabled: a tap that could not be saved is not taken at all
+    expect(radios.nth(1).locator("input").first).to_be_disabled()
+    app_server.start()  # same port, same database
+    expect(radios.nth(1).locator("input").first).to_be_enabled(timeout=TIMEOUT)
+    expect(radios.nth(0).locator("input:checked")).to_have_count(1)  # the stored answer, shown
+    # a tap the moment the radios come back lands in the new session's first run: it used to be
+    # overwritten by the stored (empty) answer, shown unanswered and never saved
+    radios.nth(1).get_by_text("2", exact=True).tap()
+    wait_for(lambda: storage.count_ratings(engine, workshop.id) == 2)
+    expect(radios.nth(1).locator("input:checked")).to_have_count(1)
+    assert_no_exception(page)
+
+
+def wait_for(condition, seconds: float = TIMEOUT / 1000) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)

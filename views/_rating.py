@@ -68,7 +68,6 @@ def sync() -> bool:
     slots: dict[str, Slot] | None = st.session_state.get(SLOTS)
     if not slots:
         return True
-    url = storage.database_url(configured_database_url())
     failing = False
     for key, slot in list(slots.items()):
         # a widget not drawn since the last full run has no state: its pending value counts
@@ -77,18 +76,24 @@ def sync() -> bool:
             slot.pending = None
             continue
         slot.pending = value
-        if failing:
-            continue
-        try:
-            storage.save_rating(engine(), slot.participant, slot.statement_id,
-                                None if value == DONT_KNOW else int(value))
-        except storage.STORAGE_ERRORS as error:
-            storage.health.failed(url, error)
-            failing = True
-            continue
-        slot.stored, slot.pending = value, None
-        storage.health.ok(url)
+        if not failing:  # after a failed write the others wait for the retry loop
+            failing = not _write(slot, value)
     return not pending()
+
+
+def _write(slot: Slot, value: int) -> bool:
+    """Save one widget value; on a storage error keep it pending and say False."""
+    url = storage.database_url(configured_database_url())
+    try:
+        storage.save_rating(engine(), slot.participant, slot.statement_id,
+                            None if value == DONT_KNOW else int(value))
+    except storage.STORAGE_ERRORS as error:
+        storage.health.failed(url, error)
+        slot.pending = value
+        return False
+    slot.stored, slot.pending = value, None
+    storage.health.ok(url)
+    return True
 
 
 def pending() -> list[str]:
@@ -116,14 +121,32 @@ def statement_radios(participant: storage.Participant, statements: tuple[Stateme
         key = f"{prefix}_{participant.id}_{statement.id}"
         stored = widget_value(answers, statement.id)
         slot = slots.get(key)
-        if slot is None:
-            slots[key] = slot = Slot(participant, statement.id, stored)
-            st.session_state[key] = stored
-        elif key not in st.session_state:  # not drawn last run: show what is given, saved or not
+        if slot is None:  # first drawn in this session: see below
+            slots[key] = Slot(participant, statement.id, stored)
+            _first_radio(slots[key], key, statement, stored, lang)
+            continue
+        if key not in st.session_state:  # not drawn last run: show what is given, saved or not
             st.session_state[key] = slot.pending if slot.pending is not None else stored
             slot.stored = stored
         elif stored != slot.stored and st.session_state[key] == slot.stored:
             st.session_state[key] = stored  # answered again elsewhere: show the newer answer
             slot.stored = stored
-        st.radio(statement.text(lang), OPTIONS, key=key, horizontal=True,
-                 format_func=lambda v: t("join.dont_know", lang) if v == DONT_KNOW else str(v))
+        _radio(key, statement, lang)
+
+
+def _radio(key: str, statement: Statement, lang: str, index: int | None = None) -> int | None:
+    return st.radio(statement.text(lang), OPTIONS, index=index, key=key, horizontal=True,
+                    format_func=lambda v: t("join.dont_know", lang) if v == DONT_KNOW else str(v))
+
+
+def _first_radio(slot: Slot, key: str, statement: Statement, stored: int | None,
+                 lang: str) -> None:
+    """A radio this session draws for the first time starts at the stored answer, unless the
+    browser already holds one: a phone that reconnects to a new session (the server restarted,
+    or dropped the old session) sends what its radios show, including a tap given while the
+    first run of the new session was still under way. That tap wins and is saved now: no later
+    run is sure to come (writing the stored answer into session state here, as before, threw
+    the tap away and showed the radio empty)."""
+    value = _radio(key, statement, lang, None if stored is None else OPTIONS.index(stored))
+    if value is not None and value != stored:
+        _write(slot, value)
