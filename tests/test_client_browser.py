@@ -14,6 +14,7 @@ from loyalty_model.model import Model
 from loyalty_model.workshop import links, storage
 from tests.conftest import AppServer, assert_no_exception
 from tests.test_clients import kpis, rate
+from tests.test_journey_browser import choose, wait_idle
 
 pytestmark = pytest.mark.browser
 LAYERS = 5
@@ -202,15 +203,26 @@ def test_another_clients_link_shows_nothing_of_this_client(
     context.close()
 
 
-def test_on_a_phone_the_heatmap_scrolls_in_its_box_and_the_page_fits(
-        browser, server: AppServer, model: Model) -> None:  # noqa: ANN001
+def client_with_teams(server: AppServer, model: Model, name: str, teams: tuple[str, ...]
+                      ) -> tuple[storage.Client, str, dict[str, tuple[storage.Workshop, str]]]:
+    """A client holding one rated workshop per team: the client, its key and the workshops."""
     engine = storage.make_engine(f"sqlite:///{server.db_path}")
-    client, client_key = storage.create_client(engine, "Phone client")
-    for team in ("Customer service and workshop", "Warehouse and delivery", "Sales"):
+    client, client_key = storage.create_client(engine, name)
+    made = {}
+    for team in teams:
         workshop, key = storage.create_workshop(engine, f"{team} day", team)
         rate(engine, workshop, model, 3, {})
         storage.attach_workshop(engine, workshop, key, client.id, client_key)
+        made[team] = (workshop, key)
     engine.dispose()
+    return client, client_key, made
+
+
+def test_on_a_phone_the_heatmap_scrolls_in_its_box_and_the_page_fits(
+        browser, server: AppServer, model: Model) -> None:  # noqa: ANN001
+    client, client_key, _ = client_with_teams(
+        server, model, "Phone client", ("Customer service and workshop",
+                                        "Warehouse and delivery", "Sales"))
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     page.goto(links.client_link(server.url, client.id, client_key))
@@ -230,21 +242,16 @@ def test_on_a_phone_the_heatmap_scrolls_in_its_box_and_the_page_fits(
 
 def test_a_team_is_removed_from_the_client_view_and_leaves_from_its_own_page(
         browser, server: AppServer, model: Model) -> None:  # noqa: ANN001
+    client, client_key, made = client_with_teams(server, model, "Leaving client",
+                                                 ("North team", "South team"))
     engine = storage.make_engine(f"sqlite:///{server.db_path}")
-    client, client_key = storage.create_client(engine, "Leaving client")
-    made = {}
-    for team in ("North team", "South team"):
-        workshop, key = storage.create_workshop(engine, f"{team} day", team)
-        rate(engine, workshop, model, 3, {})
-        storage.attach_workshop(engine, workshop, key, client.id, client_key)
-        made[team] = (workshop, key)
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     page.goto(links.client_link(server.url, client.id, client_key))
     page.get_by_text("Remove a team from this client").click()
     page.get_by_role("button", name="Remove the team").wait_for(timeout=WAIT)
-    page.get_by_label("Team to remove").click()
-    page.get_by_role("option", name="North team").click()
+    wait_idle(page)  # the expander's rerun is over: the selectbox stays open when clicked
+    choose(page, "Team to remove", "North team")
     page.get_by_role("button", name="Remove the team").click()
     page.get_by_text("North team is no longer part of this client.").wait_for(timeout=WAIT)
     assert set(heatmap_cells(page)) == {"South team"}

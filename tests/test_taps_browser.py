@@ -90,14 +90,21 @@ def test_fast_taps_on_three_phones_are_all_saved(app_server: AppServer, browser,
     engine.dispose()
 
 
-def test_a_tap_while_the_phone_is_offline_is_saved_when_it_is_back(
-        app_server: AppServer, browser, model: Model) -> None:  # noqa: ANN001
+def one_answer_given(app_server: AppServer, browser, name: str):  # noqa: ANN001, ANN201
+    """A phone joined to a new workshop that has answered its first statement with 4 (stored):
+    the engine, the workshop, the page and its radios."""
     engine = storage.make_engine(f"sqlite:///{app_server.db_path}")
-    workshop, _ = storage.create_workshop(engine, "Patchy wifi", "Team")
+    workshop, _ = storage.create_workshop(engine, name, "Team")
     page = join(browser, app_server, workshop.code)
     radios = page.locator("[data-testid='stRadio']")
     radios.nth(0).get_by_text("4", exact=True).tap()
     wait_for(lambda: storage.count_ratings(engine, workshop.id) == 1)
+    return engine, workshop, page, radios
+
+
+def test_a_tap_while_the_phone_is_offline_is_saved_when_it_is_back(
+        app_server: AppServer, browser, model: Model) -> None:  # noqa: ANN001
+    engine, workshop, page, radios = one_answer_given(app_server, browser, "Patchy wifi")
     page.context.set_offline(True)  # the phone walks out of the wifi for a few seconds
     radios.nth(1).get_by_text("2", exact=True).tap()
     time.sleep(2)
@@ -111,13 +118,8 @@ def test_a_tap_while_the_phone_is_offline_is_saved_when_it_is_back(
 
 
 def test_a_server_down_takes_no_tap_and_after_a_restart_the_page_shows_what_is_stored(
-        app_server: AppServer, browser, model: Model) -> None:  # noqa: ANN001
-    engine = storage.make_engine(f"sqlite:///{app_server.db_path}")
-    workshop, _ = storage.create_workshop(engine, "Server restart", "Team")
-    page = join(browser, app_server, workshop.code)
-    radios = page.locator("[data-testid='stRadio']")
-    radios.nth(0).get_by_text("4", exact=True).tap()
-    wait_for(lambda: storage.count_ratings(engine, workshop.id) == 1)
+        app_server: AppServer, browser) -> None:  # noqa: ANN001
+    engine, workshop, page, radios = one_answer_given(app_server, browser, "Server restart")
     app_server.kill()  # a crash: the phone's session is gone with the process
     page.get_by_text("Connection error").wait_for()
     # the radios are disabled: a tap that could not be saved is not taken at all

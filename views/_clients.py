@@ -58,12 +58,9 @@ def require_client(lang: str) -> tuple[storage.Client, str]:
             st.error(t("client.bad_link", lang))
         else:
             st.info(t("client.no_client", lang))
-        with st.form("open_client"):
-            pasted = st.text_input(t("client.paste_link", lang), type="password",
-                                   key="open_client_link")
-            submitted = st.form_submit_button(t("client.open_button", lang))
+        submitted, parsed = _client_link_form("open_client", "open_client_link",
+                                              "client.open_button", lang)
         if submitted:
-            parsed = links.parse_client_link(pasted)
             found = parsed and storage.client_by_key(engine(), *parsed)
             if found:
                 open_client(found, parsed[1])
@@ -132,15 +129,21 @@ def facilitate_section(workshop: storage.Workshop, lang: str) -> None:
                 st.rerun()
 
 
+def _client_link_form(form: str, field: str, button: str, lang: str
+                      ) -> tuple[bool, tuple[str, str] | None]:
+    """A form to paste a client link into: (sent, the link's client id and key, or None)."""
+    with st.form(form):
+        pasted = st.text_input(t("client.paste_link", lang), type="password", key=field)
+        sent = st.form_submit_button(t(button, lang))
+    return sent, (links.parse_client_link(pasted) if sent else None)
+
+
 def _attach_form(workshop: storage.Workshop, facilitator_key: str | None, moves: str,
                  lang: str) -> None:
     st.caption(" ".join(filter(None, [t("client.add_help", lang), moves])))
-    with st.form("attach_client"):
-        pasted = st.text_input(t("client.paste_link", lang), type="password",
-                               key="attach_client_link")
-        attach = st.form_submit_button(t("client.add_button", lang))
+    attach, parsed = _client_link_form("attach_client", "attach_client_link",
+                                       "client.add_button", lang)
     if attach:
-        parsed = links.parse_client_link(pasted)
         client = parsed and storage.attach_workshop(engine(), workshop, facilitator_key,
                                                     parsed[0], parsed[1])
         if client:
