@@ -28,8 +28,12 @@ def render(workshop: storage.Workshop, kpis: pd.DataFrame, lang: str) -> None:
     # typed as text in the page's number format (92,5 in Danish), read back by targets_from_table
     table["team_target"] = table["team_target"].map(
         lambda v: None if pd.isna(v) else fmt_plain_number(v, lang, 4)).astype(object)
+    # a new key after each save: the editor starts from what is stored, instead of replaying its
+    # edits onto the saved table (which cost an extra rerun that swallowed a click right after)
+    saves = st.session_state.get("targets_saves", 0)
     edited = st.data_editor(
-        table, hide_index=True, key=f"targets_editor_{workshop.id}_{lang}", width="stretch",
+        table, hide_index=True, key=f"targets_editor_{workshop.id}_{lang}_{saves}",
+        width="stretch",
         row_height=ROW_HEIGHT,  # two lines a row: a source and year wrap instead of being cut
         height=len(table) * ROW_HEIGHT + 40,  # every KPI in view: no scrolling in the table
         placeholder="–",
@@ -60,6 +64,7 @@ def render(workshop: storage.Workshop, kpis: pd.DataFrame, lang: str) -> None:
                 st.text(localized(problem, lang))
         else:
             storage.save_targets(engine(), workshop.id, result.targets)
+            st.session_state["targets_saves"] = saves + 1
             st.session_state["kpi_flash"] = (
                 t("targets.saved", lang,
                   targets=describe_targets(result.targets, model(), lang, currency))

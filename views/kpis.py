@@ -104,8 +104,11 @@ with manual_tab:
     st.caption(t("kpis.manual_help", lang))
     names = {k: f"{spec.name(lang)} ({k})" for k, spec in model().kpis.items()}
     editable = _shown(current.astype({"kpi": object, "period": object}), lang)
+    # a new key after each save: the editor starts from what is stored instead of replaying its
+    # added rows and edits onto the saved table (see views/_targets.py)
+    saves = st.session_state.get("kpi_manual_saves", 0)
     edited = st.data_editor(
-        editable, num_rows="dynamic", hide_index=True, key=f"kpi_editor_{lang}",
+        editable, num_rows="dynamic", hide_index=True, key=f"kpi_editor_{lang}_{saves}",
         column_config={
             "kpi": st.column_config.SelectboxColumn(t("kpis.col_kpi", lang),
                                                     options=list(names), required=True),
@@ -129,6 +132,7 @@ with manual_tab:
         else:
             storage.save_kpis(engine(), workshop.id, result.frame)
             st.session_state["kpi_flash"] = t("kpis.loaded", lang, n=result.rows_ok)
+            st.session_state["kpi_manual_saves"] = saves + 1
             st.rerun()
 
 if current.empty:
