@@ -43,7 +43,10 @@ with st.spinner(t("client.computing", lang)):  # seconds only on a first load
 teams = rollup.teams
 st.caption(t("client.caption", lang, name=plain(client.name), n=len(teams),
              workshops=sum(len(team.workshops) for team in teams)))
+removed = st.session_state.pop("client_removed", None)  # shown once, beside the remove box
 if not teams:
+    if removed:
+        st.success(t("client.removed", lang, team=plain(removed)))
     st.info(t("client.no_teams", lang))
     st.stop()
 
@@ -103,7 +106,17 @@ overview = pd.DataFrame([{
     t("client.col_people", lang): fmt_number(team.latest.participants, lang),
 } for team in teams])
 st.dataframe(overview, hide_index=True, width="stretch", key="client_teams")
-removed = st.session_state.pop("client_removed", None)
+names = [team.name for team in teams]
+with_trend = next((i for i, team in enumerate(teams) if len(team.workshops) >= 2), 0)
+chosen = st.selectbox(t("client.trend_team", lang), names, index=with_trend,
+                      key="client_trend_team")
+chart = rollup_data.team_trend_chart(rollup, chosen, model(), lang)
+if chart is None:
+    st.caption(t("client.trend_one", lang))
+else:
+    st.altair_chart(chart, width="stretch", height=400)
+    st.caption(t("trend.help", lang))
+
 if removed:
     st.success(t("client.removed", lang, team=plain(removed)))
 remove_box = lazy_expander(t("client.remove_heading", lang), "client_remove_open")
@@ -117,16 +130,6 @@ if remove_box:
             storage.remove_team(engine(), client.id, client_key, leaving)
             st.session_state["client_removed"] = leaving
             st.rerun()
-names = [team.name for team in teams]
-with_trend = next((i for i, team in enumerate(teams) if len(team.workshops) >= 2), 0)
-chosen = st.selectbox(t("client.trend_team", lang), names, index=with_trend,
-                      key="client_trend_team")
-chart = rollup_data.team_trend_chart(rollup, chosen, model(), lang)
-if chart is None:
-    st.caption(t("client.trend_one", lang))
-else:
-    st.altair_chart(chart, width="stretch", height=400)
-    st.caption(t("trend.help", lang))
 
 # --- the combined action plan --------------------------------------------------------------------
 st.subheader(t("client.plan_heading", lang))
