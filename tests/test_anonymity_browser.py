@@ -55,6 +55,7 @@ def phone(browser, server: AppServer, code: str, lang: str, name: str | None = N
 
 
 def rate_first(page, value: str) -> None:  # noqa: ANN001
+    wait_idle(page)  # the page has settled: nothing above the radio moves it under the click
     page.locator("[data-testid='stRadio']").nth(0).get_by_text(value, exact=True).click()
     page.get_by_text(re.compile(r"^1 (of|af) \d+")).wait_for()
 
