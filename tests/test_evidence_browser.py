@@ -17,8 +17,9 @@ pytestmark = pytest.mark.browser
 TEAM_TARGET_COLUMN = 6  # name, layer, value, trend, basis, starting target, team target, ...
 
 
-def test_raw_exports_targets_readings_and_actions(app_server: AppServer, browser  # noqa: ANN001
-                                                  ) -> None:
+def sample_opened(app_server: AppServer, browser):  # noqa: ANN001, ANN201
+    """A projector-sized page that started the sample company: the page, the engine and the
+    sample workshop."""
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     page.set_default_timeout(TIMEOUT)
     page.goto(app_server.url)
@@ -27,6 +28,12 @@ def test_raw_exports_targets_readings_and_actions(app_server: AppServer, browser
     wait_idle(page)
     engine = storage.make_engine(f"sqlite:///{app_server.db_path}")
     workshop = storage.workshop_by_code(engine, re.search(r"w=([A-Z0-9]+)", page.url).group(1))
+    return page, engine, workshop
+
+
+def test_raw_exports_targets_readings_and_actions(app_server: AppServer, browser  # noqa: ANN001
+                                                  ) -> None:
+    page, engine, workshop = sample_opened(app_server, browser)
 
     # raw exports in: the sample company's own exports, computed and saved
     page.get_by_role("link", name="KPIs").first.click()
@@ -97,14 +104,7 @@ def test_raw_exports_targets_readings_and_actions(app_server: AppServer, browser
 
 def test_typed_in_kpis_are_saved(
         app_server: AppServer, browser) -> None:  # noqa: ANN001
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    page.set_default_timeout(TIMEOUT)
-    page.goto(app_server.url)
-    page.get_by_role("button", name="Start with the sample company").click()
-    page.get_by_role("heading", name="Rate the layers").wait_for()
-    wait_idle(page)
-    engine = storage.make_engine(f"sqlite:///{app_server.db_path}")
-    workshop = storage.workshop_by_code(engine, re.search(r"w=([A-Z0-9]+)", page.url).group(1))
+    page, engine, workshop = sample_opened(app_server, browser)
     first = storage.kpis_frame(engine, workshop.id).iloc[0]
     rows = len(storage.kpis_frame(engine, workshop.id))
     page.get_by_role("link", name="KPIs").first.click()
