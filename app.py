@@ -1,8 +1,8 @@
 """Skab promoters: the entry point frames every page with the language switch and navigation.
 
-Run with `streamlit run app.py`. Which workshop is open lives in the URL (?w=CODE&k=KEY), so a
-browser refresh or a shared link lands on the same workshop; answers themselves are in the
-database.
+Run with `streamlit run serve.py`, which serves this script (see serve.py for why). Which
+workshop is open lives in the URL (?w=CODE&k=KEY), so a browser refresh or a shared link lands
+on the same workshop; answers themselves are in the database.
 
 A participant's link (?join=CODE, then ?join=CODE&p=TOKEN) and any session that joined a
 workshop get the participant page only: no navigation, no other page reachable by URL.
@@ -18,6 +18,7 @@ from loyalty_model.workshop import storage
 from views import _comments, _outage, _rating
 from views import _participant as participant
 from views._common import current_lang, keep_url_state, restore_url_state
+from views._navigation import PAGES
 
 participant_visit = participant.is_participant_visit()
 st.set_page_config(page_title="Skab promoters", page_icon="⭐",
@@ -53,19 +54,6 @@ with language_place:
         width=150 if participant_visit else "stretch",
     )
 
-# (file, title key, icon, url path); the first is the default page
-PAGES = [
-    ("views/start.py", "nav.start", ":material/home:", None),
-    ("views/assess.py", "nav.assess", ":material/edit_note:", "assess"),
-    ("views/kpis.py", "nav.kpis", ":material/monitoring:", "kpis"),
-    ("views/results.py", "nav.results", ":material/target:", "results"),
-    ("views/actions.py", "nav.actions", ":material/task_alt:", "actions"),
-    ("views/business_case.py", "business.nav", ":material/savings:", "business-case"),
-    ("views/presenter.py", "presenter.nav", ":material/slideshow:", "present"),
-    ("views/facilitate.py", "facilitate.nav", ":material/co_present:", "facilitate"),
-    ("views/client.py", "client.nav", ":material/groups:", "client"),
-    ("views/join.py", "join.nav", ":material/how_to_reg:", "join"),
-]
 pages = [st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=url is None)
          for path, title, icon, url in PAGES]
 if participant_visit:

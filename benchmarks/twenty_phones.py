@@ -1,6 +1,6 @@
 """A room of N phones rating at once on one app server: is every tap stored, and how fast?
 
-Starts the real app (`streamlit run app.py`, a SQLite file, or PostgreSQL with --postgres),
+Starts the real app (`streamlit run serve.py`, a SQLite file, or PostgreSQL with --postgres),
 creates a workshop, opens the facilitator's projector (its live panel refreshes itself, as in a
 real room) and N phones (390x844 browser contexts of one headless Chromium). Every phone joins
 with the code and rates every statement layer by layer, one tap every --rhythm seconds (jittered),
@@ -78,12 +78,12 @@ def free_port() -> int:
 
 @contextmanager
 def app_server(database_url: str, log: Path) -> Iterator[tuple[str, int]]:
-    """`streamlit run app.py` on a free port, on `database_url`; yields its address and pid."""
+    """`streamlit run serve.py` on a free port, on `database_url`; yields its address and pid."""
     port = free_port()
     env = {**os.environ, "SKAB_DATABASE_URL": database_url}
     with open(log, "ab") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"),
              "--server.headless", "true", "--server.port", str(port), "--server.address",
              "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none", "--server.runOnSave", "false"],

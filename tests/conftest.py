@@ -83,7 +83,7 @@ def free_port() -> int:
 
 
 class AppServer:
-    """The real app (`streamlit run app.py`) as a subprocess on a free port with its own DB.
+    """The real app (`streamlit run serve.py`) as a subprocess on a free port with its own DB.
 
     :param env: extra environment, e.g. SKAB_DATABASE_URL for PostgreSQL (by default the app
         uses the SQLite file `db_path`).
@@ -109,7 +109,7 @@ class AppServer:
         env.update(self.env)
         log = open(self.log_path, "ab")  # noqa: SIM115 (kept open for the server's lifetime)
         self.process = subprocess.Popen(
-            [*self.prefix, sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            [*self.prefix, sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"),
              "--server.headless", "true", "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              # a test server serves the code it started with: no reloads when files change

@@ -202,3 +202,15 @@ def test_sample_company_tells_its_story(model: Model) -> None:
     assert result.priorities[0] == "delivery"
     assert result.priorities[-1] == "fault_correction"
     assert len(result.discussion_points()) >= 2
+
+
+def test_rows_sort_by_the_end_of_their_period_keeping_ties_in_order() -> None:
+    from loyalty_model.assessment.periods import sort_by_period
+
+    frame = pd.DataFrame({"period": ["2026-Q1", "2025", "2026-01", "2025-12", "2026-Q1", "2026-03"],
+                          "value": [1, 2, 3, 4, 5, 6]}, index=[10, 11, 12, 13, 14, 15])
+    ordered = sort_by_period(frame)
+    assert list(ordered["period"]) == ["2025-12", "2025", "2026-01", "2026-03", "2026-Q1",
+                                       "2026-Q1"]
+    assert list(ordered["value"]) == [4, 2, 3, 6, 1, 5]  # two 2026-Q1 rows keep their order
+    assert list(ordered.index) == [13, 11, 12, 15, 10, 14]

@@ -1,7 +1,8 @@
 """The room's aggregate as the facilitator projects it and the participants see it once revealed.
 
-One cached computation per workshop for every screen in the room, kept for less than the
-refresh interval so a new answer shows on the next tick. Disagreement has one scale on every
+One cached computation per workshop and data version for every screen in the room: a tick
+that finds the version unchanged (one query) reuses it, and a new answer changes the version,
+so it shows on the next tick. Disagreement has one scale on every
 screen: the standard deviation of the 1-5 ratings, one decimal, labelled "disagreement"
 (live.layer_disagreement, live.fmt_disagreement).
 """
@@ -15,14 +16,19 @@ import streamlit as st
 
 from loyalty_model.i18n import fmt_number, t
 from loyalty_model.workshop import live
+from views._cached import data_version
 from views._common import engine, model, plain
 
 LIVE_SECONDS = 3  # the facilitator's view refreshes itself this often
 ROOM_SECONDS = 5  # a participant's page checks this often whether results are revealed
 
 
-@st.cache_data(ttl=LIVE_SECONDS - 1, show_spinner=False, max_entries=500)
 def live_view(workshop_id: int) -> live.LiveView:
+    return _live_view(workshop_id, data_version(workshop_id))
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def _live_view(workshop_id: int, version: tuple[str, ...]) -> live.LiveView:
     return live.live_view(engine(), workshop_id, model())
 
 

@@ -43,8 +43,8 @@ def period_sort_key(period: str) -> tuple[int, int, int]:
 
 def sort_by_period(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows in time order (periods are text, so plain sorting would put 2026-Q1 after 2026-12)."""
-    order = sorted(range(len(frame)), key=lambda i: period_sort_key(str(frame["period"].iloc[i])))
-    return frame.iloc[order]
+    keys = [period_sort_key(str(period)) for period in frame["period"]]
+    return frame.iloc[sorted(range(len(frame)), key=keys.__getitem__)]
 
 
 PERIODS_PER_YEAR = {"year": 1, "quarter": 4, "month": 12}
