@@ -39,7 +39,7 @@ h1, h2 { font-size: 2.4rem !important; padding: 0 !important; }
 CHART_HEIGHT = 560  # px of a 900 px projector view: the chart is the slide
 
 lang = current_lang()
-st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)  # static CSS only, see the docstring
+st.html(PROJECTOR_CSS)  # style only: Streamlit puts it where it takes no space
 workshop = require_workshop(lang)
 matrix = (st.session_state.get(f"matrix_{workshop.code}") or {}).get("shares")
 # built once per stored data (the whole series, for the trend), language and matrix
