@@ -101,3 +101,32 @@ def test_raw_exports_targets_readings_and_actions(app_server: AppServer, browser
     assert "wow" not in set(plan["layer"])
     assert_no_exception(page)
 
+
+
+def test_typed_in_kpis_are_saved(app_server: AppServer, browser) -> None:  # noqa: ANN001
+    page, engine, workshop = sample_opened(app_server, browser)
+    first = storage.kpis_frame(engine, workshop.id).iloc[0]
+    rows = len(storage.kpis_frame(engine, workshop.id))
+    page.get_by_role("link", name="KPIs").first.click()
+    page.get_by_role("tab", name="Type them in").click()
+    wait_idle(page)
+    grid = page.locator("[class*='st-key-kpi_editor'] [data-testid='stDataFrame']")
+    editor = page.locator("textarea.gdg-input, input.gdg-input")
+    in_grid = "() => !!document.activeElement?.closest(\"[data-testid='stDataFrame']\")"
+    grid.click(position={"x": 40, "y": 35 + 17})  # first body cell: the KPI
+    page.wait_for_function(in_grid)  # the grid holds the keyboard before keys are sent
+    page.keyboard.press("ArrowRight")  # its value
+    page.keyboard.press("Enter")
+    editor.wait_for()
+    editor.fill("0.5")
+    editor.press("Enter")
+    editor.wait_for(state="detached")
+    wait_idle(page)
+    page.get_by_role("button", name="Save the KPIs").click()
+    page.get_by_text(f"{rows} KPI rows loaded and saved").wait_for()
+    stored = storage.kpis_frame(engine, workshop.id)
+    changed = stored[(stored["kpi"] == first["kpi"]) & (stored["period"] == first["period"])]
+    assert len(stored) == rows and changed["value"].tolist() == [0.5]
+    page.get_by_role("link", name="See the results").click()
+    page.get_by_role("heading", name="Where to improve first").wait_for()
+    assert_no_exception(page)
