@@ -164,9 +164,13 @@ def validate_ratings(ratings: pd.DataFrame, model: Model) -> pd.DataFrame:
 
 def score_statements(ratings: pd.DataFrame, model: Model, settings: ScoringSettings
                      ) -> tuple[StatementResult, ...]:
+    # One pass to group the ratings; a boolean filter per statement cost ~8 ms per assessment.
+    by_statement: dict[str, list[float]] = {}
+    for statement_id, rating in zip(ratings["statement_id"], ratings["rating"], strict=True):
+        by_statement.setdefault(statement_id, []).append(rating)
     results = []
     for statement in model.statements:
-        rows = ratings.loc[ratings["statement_id"] == statement.id, "rating"]
+        rows = pd.Series(by_statement.get(statement.id, []), dtype=float)
         given = rows.dropna()
         mean = float(given.mean()) if len(given) else None
         spread = float(given.std(ddof=0)) if len(given) else None
