@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 from loyalty_model.model import Model
 from loyalty_model.workshop import storage
 from tests.conftest import AppServer, assert_no_exception
+from tests.test_journey_browser import switch_language
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 30_000
@@ -117,9 +118,7 @@ def test_a_danish_facilitator_gets_a_danish_workshop(app_server: AppServer, brow
     page.set_default_timeout(TIMEOUT)
     page.goto(app_server.url)
     wait_idle(page)  # the start page has been drawn in English first
-    page.get_by_role("combobox", name="Language", exact=True).click()
-    page.get_by_role("option", name="Dansk").click()
-    wait_idle(page)
+    switch_language(page, "Dansk")
     expect(page.get_by_role("combobox", name="Sprog i workshoppen")).to_have_value("Dansk")
     create_workshop(page, create="Opret workshop")
     page.get_by_role("button", name="Jeg har gemt det").click()
