@@ -18,6 +18,7 @@ from loyalty_model.cli import main
 from loyalty_model.model import Model
 from loyalty_model.workshop import storage
 from loyalty_model.workshop.workshop_json import export_json
+from tests.pdf_text import pdf_text
 from tests.test_clients import rate, three_teams
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,8 +83,7 @@ def test_pdf_and_deck_in_danish(capsys: pytest.CaptureFixture[str], exported: di
                          "--client", "Acme", "--out", str(pdf))
     assert code == 0, err
     assert "Klientrapporten er skrevet" in out
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = pdf_text(pdf)
     assert "Klientoverblik" in text and "Samlet handlingsplan" in text
     assert "Team: Warehouse" in text
     deck = tmp_path / "acme.pptx"

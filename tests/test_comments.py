@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from loyalty_model.takeaways.report_data import from_workshop
 from loyalty_model.takeaways.report_pdf import render_pdf
 from loyalty_model.takeaways.report_pptx import render_pptx
 from loyalty_model.workshop import storage
+from tests.pdf_text import pdf_text
 from tests.postgres import fresh_schema_url
 from tests.test_storage import build_old_database
 
@@ -144,17 +144,9 @@ def commented(engine: Engine) -> storage.Workshop:
     return workshop
 
 
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "r.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
-
-
 def test_comments_go_under_their_layer_in_the_pdf(engine: Engine, model: Model,
-                                                  commented: storage.Workshop,
-                                                  tmp_path: Path) -> None:
-    text = pdf_text(render_pdf(from_workshop(engine, commented, model, "en")), tmp_path)
+                                                  commented: storage.Workshop) -> None:
+    text = pdf_text(render_pdf(from_workshop(engine, commented, model, "en")), layout=True)
     flat = " ".join(text.split())
     assert "What a customer would say, in the team's words" in flat
     assert "They say we answer fast, but late" in flat and "Anna Æblegård" in flat
@@ -164,18 +156,18 @@ def test_comments_go_under_their_layer_in_the_pdf(engine: Engine, model: Model,
     assert product < flat.index("They say we answer fast") < flat.index("Layer 2 of 5")
     assert flat.index(HOSTILE[:20]) < flat.index("They say we answer fast")  # marked first
     da = " ".join(pdf_text(render_pdf(from_workshop(engine, commented, model, "da")),
-                           tmp_path).split())
+                           layout=True).split())
     assert "Hvad en kunde ville sige, med teamets ord" in da and "Anonymitet: navne vises" in da
 
 
-def test_names_hidden_pdf_has_the_words_but_not_the_names(engine: Engine, model: Model,
-                                                          tmp_path: Path) -> None:
+def test_names_hidden_pdf_has_the_words_but_not_the_names(engine: Engine, model: Model
+                                                          ) -> None:
     workshop, _ = storage.create_workshop(engine, "Q1", "Support")
     anna = storage.join_workshop(engine, workshop.id, "Anna Æblegård")
     storage.save_rating(engine, anna, NEED, 4)
     storage.save_comment(engine, anna, "product", "Fast but late")
     flat = " ".join(pdf_text(render_pdf(from_workshop(engine, workshop, model, "en")),
-                             tmp_path).split())
+                             layout=True).split())
     assert "Fast but late" in flat and "Æblegård" not in flat
 
 

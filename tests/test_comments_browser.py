@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import time
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from playwright.sync_api import expect
 
 from loyalty_model.workshop import storage
 from tests.conftest import AppServer, assert_no_exception
+from tests.pdf_text import pdf_text
 from tests.test_live_browser import PHONE, TIMEOUT, shot, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -99,8 +99,7 @@ def test_comments_flow_from_phones_to_the_facilitator_and_the_pdf(
     button.wait_for()
     with facilitator.expect_download(timeout=120_000) as download:
         button.click()
-    text = subprocess.run(["pdftotext", "-layout", download.value.path(), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = pdf_text(download.value.path(), layout=True)
     flat = " ".join(text.split())
     assert "What a customer would say, in the team's words" in flat
     product, communication = flat.index("Layer 1 of 5"), flat.index("Layer 2 of 5")

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
 import tomllib
 from collections.abc import Iterator
 from datetime import date
@@ -28,6 +26,7 @@ from loyalty_model.takeaways.report_data import ReportData, build_report_data
 from loyalty_model.takeaways.report_pdf import render_pdf
 from loyalty_model.takeaways.report_pptx import render_pptx
 from loyalty_model.workshop import sample
+from tests.pdf_text import pdf_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"  # the articles, next to the project when present
@@ -180,14 +179,8 @@ def sample_report(lang: str) -> ReportData:
                              on=date(2026, 11, 22), matrix_shares=SHARES)
 
 
-def pdf_text(content: bytes, tmp_path: Path) -> str:
-    if not shutil.which("pdftotext"):
-        pytest.skip("needs pdftotext (apt-get install poppler-utils)")
-    path = tmp_path / "report.pdf"
-    path.write_bytes(content)
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
-                         capture_output=True, text=True).stdout
-    return " ".join(out.split())
+def flat_pdf_text(content: bytes) -> str:
+    return " ".join(pdf_text(content).split())
 
 
 def deck_text(content: bytes) -> str:
@@ -206,9 +199,9 @@ def danish_sample() -> ReportData:
     return sample_report("da")
 
 
-def test_the_danish_pdf_and_deck_of_the_sample_use_the_glossary(danish_sample: ReportData,
-                                                                 tmp_path: Path) -> None:
-    pdf = pdf_text(render_pdf(danish_sample), tmp_path)
+def test_the_danish_pdf_and_deck_of_the_sample_use_the_glossary(danish_sample: ReportData
+                                                                 ) -> None:
+    pdf = flat_pdf_text(render_pdf(danish_sample))
     deck = deck_text(render_pptx(danish_sample))
     assert avoided(pdf) == [] and avoided(deck) == []
     for text in (pdf, deck):
@@ -220,8 +213,8 @@ def test_the_danish_pdf_and_deck_of_the_sample_use_the_glossary(danish_sample: R
 # --- the business case, recomputed by hand for the sample company ---------------------------
 
 
-def test_the_sample_business_case_recomputed_by_hand(model: Model, danish_sample: ReportData,
-                                                     tmp_path: Path) -> None:
+def test_the_sample_business_case_recomputed_by_hand(model: Model, danish_sample: ReportData
+                                                     ) -> None:
     """Fjordcykler's figures from its KPIs (kpis.csv, 2026-Q3) and the stated assumptions:
     2,000 customers and a 30 % margin (the page's examples), 10 % discount rate, 5 years."""
     english = sample_report("en").business
@@ -259,7 +252,7 @@ def test_the_sample_business_case_recomputed_by_hand(model: Model, danish_sample
         f"({unhappy * 9 + resolved * 4:,.0f}–{unhappy * 15 + resolved * 6:,.0f})")
 
     danish = danish_sample.business
-    pdf = pdf_text(render_pdf(danish_sample), tmp_path)
+    pdf = flat_pdf_text(render_pdf(danish_sample))
     deck = deck_text(render_pptx(danish_sample))
     for text in (pdf, deck):
         assert "4.904 kr." in text and "356.248 kr." in text

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -28,6 +26,7 @@ from loyalty_model.takeaways.report_pdf import layout_pdf
 from loyalty_model.takeaways.report_pptx import render_pptx
 from loyalty_model.workshop import sample, storage
 from tests.danish_numbers import chart_locales, deck_texts, misread, page_texts
+from tests.pdf_text import pdf_text
 from views._results_layers import LAYER_KEY, TABS_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,15 +98,10 @@ def test_a_danish_page_writes_every_number_the_danish_way(
 
 
 def test_the_danish_pdf_and_deck_write_every_number_the_danish_way(
-        danish_workshop: tuple[storage.Workshop, str], app_db: Path, tmp_path: Path) -> None:
+        danish_workshop: tuple[storage.Workshop, str], app_db: Path) -> None:
     engine = storage.make_engine(f"sqlite:///{app_db}")
     report = from_workshop(engine, danish_workshop[0], load_model(), "da")
-    if not shutil.which("pdftotext"):
-        pytest.skip("needs pdftotext (apt-get install poppler-utils)")
-    path = tmp_path / "report.pdf"
-    path.write_bytes(bytes(layout_pdf(report).output()))
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    text = pdf_text(bytes(layout_pdf(report).output()))
     assert "uenighed" in text and "," in text
     assert misread(text) == []
     deck = list(deck_texts(render_pptx(report)))
