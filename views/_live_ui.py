@@ -2,9 +2,9 @@
 
 One cached computation per workshop and data version for every screen in the room: a tick
 that finds the version unchanged (one query) reuses it, and a new answer changes the version,
-so it shows on the next tick. Disagreement has one scale on every
-screen: the standard deviation of the 1-5 ratings, one decimal, labelled "disagreement"
-(live.layer_disagreement, live.fmt_disagreement).
+so it shows on the next tick. Disagreement has one scale on every screen: the standard
+deviation of the 1-5 ratings, one decimal, labelled "disagreement" (live.layer_disagreement,
+live.fmt_disagreement).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ def live_view(workshop_id: int) -> live.LiveView:
 
 @st.cache_data(show_spinner=False, max_entries=500)
 def _live_view(workshop_id: int, version: tuple[str, ...]) -> live.LiveView:
+    """Keyed on `version` (storage.workshop_data_version), which the body need not read."""
     return live.live_view(engine(), workshop_id, model())
 
 
