@@ -23,6 +23,7 @@ TEXT = {
     "en": {"create": "Create workshop", "name": "Workshop name", "team": "Team or company",
            "level": "Anonymity", "aggregates": "Aggregates only", "saved": "I saved it",
            "join": "Join", "layer": "Layer 1 of 5: Product",
+           "all_statements": "Every statement: the room's rating and disagreement",
            "explain": "Aggregates only: your name is not kept",
            "held": "1 statement has answers that are not shown yet",
            "nothing": "No ratings and no KPIs yet"},
@@ -30,6 +31,7 @@ TEXT = {
            "team": "Team eller virksomhed",
            "level": "Anonymitet", "aggregates": "Kun samlede tal", "saved": "Jeg har gemt det",
            "join": "Deltag", "layer": "Lag 1 af 5: Produkt",
+           "all_statements": "Alle udsagn: rummets vurdering og uenighed",
            "explain": "Kun samlede tal: dit navn gemmes ikke",
            "held": "1 udsagn har svar, der ikke vises endnu",
            "nothing": "Der er endnu ingen vurderinger"},
@@ -69,8 +71,8 @@ def test_aggregates_only_shows_nothing_with_two_and_results_with_three(
     facilitator.goto(f"{app_server.url}/?lang={lang}")
     facilitator.get_by_role("textbox", name=words["name"]).fill("Q1 anonymous")
     facilitator.get_by_role("textbox", name=words["team"]).fill("Support")
-    facilitator.locator("[data-testid='stSelectbox']").filter(has_text=words["level"]).click()
-    facilitator.get_by_role("option", name=words["aggregates"]).click()
+    facilitator.locator("[class*='st-key-new_anonymity']").get_by_role(
+        "radio", name=words["aggregates"]).click()
     wait_idle(facilitator)
     shot(facilitator, f"anonymity_start_{lang}")
     facilitator.get_by_role("button", name=words["create"]).click()
@@ -104,6 +106,9 @@ def test_aggregates_only_shows_nothing_with_two_and_results_with_three(
     facilitator.goto(f"{app_server.url}/facilitate?w={code}&lang={lang}")
     live = facilitator.locator("[data-testid='stDataFrame']").first
     expect(live).to_contain_text("50", timeout=LIVE_TIMEOUT)
+    every_statement = facilitator.get_by_text(words["all_statements"])
+    every_statement.wait_for(timeout=LIVE_TIMEOUT)  # rated statements to show: the chart's box
+    every_statement.click()  # built only while open
     expect(facilitator.locator("[data-testid='stVegaLiteChart']")).to_have_count(
         1, timeout=LIVE_TIMEOUT)
     wait_idle(facilitator)

@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from loyalty_model.assessment.targets import target_rows
 from loyalty_model.model import load_model
 from loyalty_model.workshop import storage
 from tests.conftest import AppServer, assert_no_exception
-from tests.test_journey_browser import TIMEOUT, wait_idle
+from tests.test_journey_browser import TIMEOUT, switch_language, wait_idle
 
 pytestmark = pytest.mark.browser
 TEAM_TARGET_COLUMN = 6  # name, layer, value, trend, basis, starting target, team target, ...
@@ -103,7 +104,10 @@ def test_raw_exports_targets_readings_and_actions(app_server: AppServer, browser
 
 
 
-def test_typed_in_kpis_are_saved(app_server: AppServer, browser) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("away", [False, True], ids=["saved", "saved_after_another_tab"])
+def test_typed_in_kpis_are_saved(app_server: AppServer, browser, away: bool) -> None:  # noqa: ANN001
+    """A value typed into the grid is saved; also after a look at another tab first (the tab
+    is built only while open, so what was typed is kept as a draft meanwhile)."""
     page, engine, workshop = sample_opened(app_server, browser)
     first = storage.kpis_frame(engine, workshop.id).iloc[0]
     rows = len(storage.kpis_frame(engine, workshop.id))
@@ -122,6 +126,12 @@ def test_typed_in_kpis_are_saved(app_server: AppServer, browser) -> None:  # noq
     editor.press("Enter")
     editor.wait_for(state="detached")
     wait_idle(page)
+    if away:
+        page.get_by_role("tab", name="Upload a KPI file").click()
+        wait_idle(page)
+        expect(grid).to_have_count(0)
+        page.get_by_role("tab", name="Type them in").click()
+        wait_idle(page)
     page.get_by_role("button", name="Save the KPIs").click()
     page.get_by_text(f"{rows} KPI rows loaded and saved").wait_for()
     stored = storage.kpis_frame(engine, workshop.id)
@@ -129,4 +139,24 @@ def test_typed_in_kpis_are_saved(app_server: AppServer, browser) -> None:  # noq
     assert len(stored) == rows and changed["value"].tolist() == [0.5]
     page.get_by_role("link", name="See the results").click()
     page.get_by_role("heading", name="Where to improve first").wait_for()
+    assert_no_exception(page)
+
+
+def test_every_tab_click_on_the_kpi_page_opens_its_tab(app_server: AppServer, browser  # noqa: ANN001
+                                                        ) -> None:
+    """Each click opens the tab clicked, in any order (every other click used to be dropped),
+    and the chosen tab stays open through a switch of the language."""
+    page, _, _ = sample_opened(app_server, browser)
+    page.get_by_role("link", name="KPIs").first.click()
+    page.get_by_role("heading", name="KPIs: what the numbers say").wait_for()
+    wait_idle(page)
+    save = page.get_by_role("button", name="Save the KPIs")
+    for name in ("Type them in", "From your exports", "Upload a KPI file", "Type them in",
+                 "Upload a KPI file", "From your exports"):
+        page.get_by_role("tab", name=name).click()
+        wait_idle(page)
+        expect(page.get_by_role("tab", selected=True)).to_have_text(name)
+        expect(save).to_have_count(1 if name == "Type them in" else 0)  # built only while open
+    switch_language(page, "Dansk")
+    expect(page.get_by_role("tab", selected=True)).to_have_text("Fra jeres eksporter")
     assert_no_exception(page)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -181,3 +182,44 @@ def test_language_switch_survives_page_changes(app_server: AppServer, browser) -
     page.get_by_role("heading", name="Her skal I sætte ind først").wait_for()
     assert_no_exception(page)
     page.close()
+
+
+def test_the_facilitator_key_is_written_to_the_browser_once_a_day(app_server: AppServer,
+                                                                    browser) -> None:  # noqa: ANN001
+    """The key's cookie carries the day it was set: a reload the same day writes nothing (no
+    script on the page), a cookie from an earlier day is written again, and either way the
+    reload still opens the workshop."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(app_server.url)
+    page.get_by_role("button", name="Start with the sample company").click()
+    page.get_by_role("heading", name="Rate the layers").wait_for()
+    wait_idle(page)
+    code = re.search(r"w=([A-Z0-9]+)", page.url).group(1)
+    name = f"skab_fk_{code}"
+
+    def cookie() -> str:
+        return {c["name"]: c["value"] for c in context.cookies()}.get(name, "")
+
+    today = date.today().strftime("%Y%m%d")
+    key, _, day = cookie().partition(".")
+    assert key and day == today
+    script = page.locator("[class*='st-key-skab_js_key']")
+
+    page.reload()
+    page.get_by_role("heading", name="Rate the layers").wait_for()
+    wait_idle(page)
+    expect(script).to_have_count(0)
+    assert cookie() == f"{key}.{today}"
+
+    context.add_cookies([{"name": name, "value": f"{key}.20260101", "url": app_server.url}])
+    page.reload()
+    page.get_by_role("heading", name="Rate the layers").wait_for()
+    expect(script).to_have_count(1)
+    for _ in range(100):
+        if cookie() == f"{key}.{today}":
+            break
+        page.wait_for_timeout(100)
+    assert cookie() == f"{key}.{today}"
+    context.close()

@@ -166,11 +166,37 @@ def test_changing_a_result_setting_reads_and_computes_no_file(
     at = app("en", sample_workshop)
     at.run()
     at.switch_page("views/results.py").run()
+    at.session_state["results_settings_open"] = True
+    at.run()
     at.slider(key="set_gap").set_value(30).run()
     at.slider(key="set_weak").set_value(40).run()
     assert not errors(at), errors(at)
     text = " ".join(m.value for m in at.markdown)
     assert "Delivery** · Blind spot" in text  # the gap of 52 is still above 30
+
+
+def test_result_settings_hold_while_their_expander_is_closed(
+        sample_workshop: tuple[storage.Workshop, str]) -> None:
+    """The settings' expander is built only while open: what the sliders were set to must
+    still score the page once it is closed, and show again when it is reopened."""
+    at = app("en", sample_workshop)
+    at.run()
+    at.switch_page("views/results.py").run()
+    assert "Delivery** · Blind spot" in " ".join(m.value for m in at.markdown)
+    assert not [s for s in at.slider if s.key == "set_gap"]  # closed: not built
+    at.session_state["results_settings_open"] = True
+    at.run()
+    at.slider(key="set_gap").set_value(40).run()  # the priorities' statuses follow it
+    at.slider(key="set_weak").set_value(30).run()
+    opened = " ".join(m.value for m in at.markdown)
+    at.session_state["results_settings_open"] = False
+    at.run()
+    assert not [s for s in at.slider if s.key == "set_gap"]
+    assert " ".join(m.value for m in at.markdown) == opened
+    at.session_state["results_settings_open"] = True
+    at.run()
+    assert at.slider(key="set_gap").value == 40
+    assert at.slider(key="set_weak").value == 30
 
 
 def test_exports_tab_shows_touchpoints_and_a_changed_layer_reaches_the_kpis(
@@ -216,3 +242,26 @@ def test_exports_tab_shows_touchpoints_and_a_changed_layer_reaches_the_kpis(
     with engine.connect() as conn:
         rows = conn.execute(storage.column_mappings.select()).all()
     assert {"webshop": "delivery"} not in [json.loads(row.mapping) for row in rows]
+
+
+@pytest.mark.parametrize(("screen", "chosen", "level"), [
+    ("en", None, None), ("da", None, "aggregates_only"), ("en", "da", "names_shown")])
+def test_a_new_workshop_has_the_language_and_anonymity_chosen_for_it(
+        app_db: Path, screen: str, chosen: str | None, level: str | None) -> None:
+    """The workshop's language follows the screen's until the facilitator picks another; its
+    anonymity is names hidden unless another level is picked."""
+    at = app(screen)
+    at.run()
+    if chosen:
+        at.main.segmented_control(key="new_lang").set_value(chosen)
+    if level:
+        at.main.segmented_control(key="new_anonymity").set_value(level)
+    at.text_input(key="new_name").set_value("Q4")
+    at.text_input(key="new_team").set_value("Support")
+    at.button(key=next(b.key for b in at.button if b.key.startswith("FormSubmitter:new_workshop"))
+              ).click().run()
+    assert not errors(at), errors(at)
+    engine = storage.make_engine(f"sqlite:///{app_db}")
+    workshop = storage.workshop_by_code(engine, at.session_state["workshop_code"])
+    assert workshop.name == "Q4" and workshop.language == (chosen or screen)
+    assert workshop.anonymity == (level or "names_hidden")

@@ -6,11 +6,16 @@ into them are a join code and a key the app generated itself, checked against SA
 nothing a person typed ever reaches them.
 
 The facilitator key lives in a cookie (SameSite=Strict) instead of the address bar: the address
-bar is on the projected screen, and a refresh must still open the facilitator view.
+bar is on the projected screen, and a refresh must still open the facilitator view. The cookie
+holds the key and the day it was set ("KEY.20261201"), so a page load only writes it again when
+it is missing, another key, or a day old: the script is three elements the browser draws, about
+10 ms of every facilitator page (benchmarks/page_speed.py), and a daily write keeps the 30 days
+counting from the last use.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import streamlit as st
@@ -31,15 +36,34 @@ def cookie_name(code: str) -> str:
     return f"skab_fk_{code}"
 
 
+def _today() -> str:
+    return dt.date.today().strftime("%Y%m%d")
+
+
+def _cookie(name: str) -> tuple[str | None, str | None]:
+    """(key, day set) from cookie `name`; a cookie from before the day was added has no day."""
+    try:
+        value = st.context.cookies.get(name)
+    except Exception:  # noqa: BLE001 (no browser context, e.g. AppTest)
+        return None, None
+    if not isinstance(value, str):  # none, or a stand-in without a browser
+        return None, None
+    key, _, day = value.partition(".")
+    return (key, day) if SAFE.match(key) else (None, None)
+
+
+def _write_key(script: str, name: str, key: str) -> None:
+    """Set cookie `name` to `key`, unless it already holds it, set today."""
+    if _cookie(name) != (key, _today()):
+        _script(script, _COOKIE.format(name=name, value=f"{key}.{_today()}",
+                                       age=KEY_DAYS * 24 * 3600))
+
+
 def remembered_key(code: str | None) -> str | None:
     """The facilitator key this browser keeps for workshop `code`, if any."""
     if not code or not SAFE.match(code):
         return None
-    try:
-        value = st.context.cookies.get(cookie_name(code))
-    except Exception:  # noqa: BLE001 (no browser context, e.g. AppTest)
-        return None
-    return value if value and SAFE.match(value) else None
+    return _cookie(cookie_name(code))[0]
 
 
 def _script(name: str, body: str) -> None:
@@ -55,16 +79,21 @@ def remember_key(code: str, key: str) -> None:
     every rerun.
     """
     if SAFE.match(code) and SAFE.match(key):
-        _script("key", _COOKIE.format(name=cookie_name(code), value=key,
-                                      age=KEY_DAYS * 24 * 3600))
+        _write_key("key", cookie_name(code), key)
 
 
 def scroll_to_top(step: int) -> None:
     """Scroll to the top whenever `step` changes (the script reruns only when its text does).
 
+    A page opens at the top, so nothing is drawn until the step first changes in this session
+    (the script is three elements the browser draws on every load); from then on it stays.
     Call it at a place whose position on the page does not depend on anything else, so a rerun
     on the same step does not mount it again.
     """
+    opened_at = st.session_state.setdefault("skab_scroll_opened_at", int(step))
+    if opened_at == int(step) and not st.session_state.get("skab_scroll_on"):
+        return
+    st.session_state["skab_scroll_on"] = True
     _script("scroll", _SCROLL.format(step=int(step)))
 
 
@@ -76,15 +105,10 @@ def remembered_client_key(client_id: str | None) -> str | None:
     """The client key this browser keeps for client `client_id` (the client view's refresh)."""
     if not client_id or not str(client_id).isdigit():
         return None
-    try:
-        value = st.context.cookies.get(_client_cookie(str(client_id)))
-    except Exception:  # noqa: BLE001 (no browser context, e.g. AppTest)
-        return None
-    return value if value and SAFE.match(value) else None
+    return _cookie(_client_cookie(str(client_id)))[0]
 
 
 def remember_client_key(client_id: str, key: str) -> None:
     """Keep the client key in this browser, as `remember_key` keeps a facilitator key."""
     if str(client_id).isdigit() and SAFE.match(key):
-        _script("client_key", _COOKIE.format(name=_client_cookie(str(client_id)), value=key,
-                                             age=KEY_DAYS * 24 * 3600))
+        _write_key("client_key", _client_cookie(str(client_id)), key)

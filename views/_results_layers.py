@@ -151,12 +151,13 @@ def _discussion(assessment: Assessment, model: Model, lang: str) -> None:
     points = assessment.discussion_points()
     if not points:
         st.write(t("results.no_discussion", lang))
-    for point in points[:8]:
-        layer = model.layer(point.layer).name(lang)
-        st.markdown(f"- {layer}: " + t(
+        return
+    st.markdown("\n".join(  # one list, one element: each element costs the browser ~5 ms
+        f"- {model.layer(point.layer).name(lang)}: " + t(
             "results.discussion_line", lang,
             statement=model.statement(point.statement_id).text(lang).rstrip("."),
-            spread=fmt_number(point.spread, lang, 1)))
+            spread=fmt_number(point.spread, lang, 1))
+        for point in points[:8]))
 
 
 def _matrix(matrix: dict, model: Model, lang: str, chart_key: tuple) -> None:

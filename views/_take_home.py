@@ -38,9 +38,10 @@ def render(engine: Engine, model: Model, workshop: storage.Workshop, settings: S
     st.subheader(t("takehome.heading", lang))
     st.caption(t("takehome.intro", lang))
     languages = list(LANGUAGES)
-    file_lang = st.selectbox(t("takehome.language", lang), languages,
-                             index=languages.index(lang), format_func=LANGUAGES.get,
-                             key="takehome_lang")
+    # two segments, as the app's own language switch: no dropdown code to load for this page
+    file_lang = st.segmented_control(t("takehome.language", lang), languages, default=lang,
+                                     format_func=LANGUAGES.get, required=True,
+                                     key="takehome_lang")
     options = lazy_expander(t("takehome.deck_options", lang), "takehome_deck_open")
     if options:
         with options:

@@ -116,8 +116,7 @@ st.segmented_control(t("assess.layers", lang), list(range(len(layers))), key="la
 layer = layers[step]
 st.subheader(t("assess.layer_heading", lang, n=layer.order, total=len(layers),
                name=layer.name(lang)))
-st.markdown(f"**{layer.tagline(lang)}**")
-st.write(layer.meaning(lang))
+st.markdown(f"**{layer.tagline(lang)}**\n\n{layer.meaning(lang)}")  # one element, not two
 st.info(f"{t('assess.example', lang)}: {layer.example(lang)}")
 if not layer.basic:
     st.warning(t("assess.wow_note", lang))
@@ -129,8 +128,7 @@ layer_done = sum(1 for s in layer.statements if s.id in answers)
 st.caption(t("assess.layer_progress", lang, done=layer_done, total=len(layer.statements)))
 
 with st.expander(t("assess.coaching", lang)):
-    for prompt in layer.coaching:
-        st.markdown(f"- {prompt(lang)}")
+    st.markdown("\n".join(f"- {prompt(lang)}" for prompt in layer.coaching))
 
 nav = st.session_state[NAV]
 back, forward = st.columns(2)

@@ -142,14 +142,14 @@ left, right = st.columns([3, 2], vertical_alignment="center")
 with left:
     with st.container(key="join_code"):
         st.metric(t("facilitate.code", lang), workshop.code)
-    st.write(t("facilitate.join_how", lang))
     # Inline code, not st.code: its syntax highlighter took ~110 ms of every load of this page
     # (benchmarks/page_speed.py). The link is one line to read off the screen or select.
-    st.markdown(f"``{join_link}``")
+    # Sentence and link are one element, as are the two notes: each costs the browser ~5 ms.
+    st.markdown(f"{t('facilitate.join_how', lang)}\n\n``{join_link}``")
     st.caption(t("facilitate.phone_language", lang,
-                 language=t(f"facilitate.in_language.{workshop.language}", lang)))
-    st.caption(t("anonymity.shown_to_participants", lang, explain=t(
-        f"anonymity.explain.{workshop.anonymity}", lang, n=workshop.smallest_group)))
+                 language=t(f"facilitate.in_language.{workshop.language}", lang)) + "\n\n"
+               + t("anonymity.shown_to_participants", lang, explain=t(
+                   f"anonymity.explain.{workshop.anonymity}", lang, n=workshop.smallest_group)))
     st.toggle(t("facilitate.reveal", lang), value=workshop.revealed, key=f"reveal_{workshop.id}",
               help=t("facilitate.reveal_help", lang), on_change=reveal, args=(workshop.id,))
     st.toggle(t("facilitate.joining_open", lang), value=workshop.joining_open,
@@ -180,12 +180,18 @@ def live_panel(workshop_id: int) -> None:
     st.markdown(f"**{t('facilitate.per_layer', lang)}**")
     held_back_note(view, lang)
     layer_table(view, lang)
-    st.markdown(f"**{t('live.discussion_heading', lang)}**")
     discussion_points(view, lang)
     if any(s.spread is not None for s in view.assessment.statements):
-        # rebuilt only when a statement's figures change, not on every live tick
-        show_chart(("live_spread", lang, tuple(view.assessment.statements)),
-                   lambda: charts.spread_chart(view.assessment, model(), lang), width="stretch")
+        # Every statement's chart is the longest thing on the page (~90 ms of each load to
+        # draw); the three to discuss first are above. Built only while open, and kept up to
+        # date on every tick then; rebuilt only when a statement's figures change.
+        every_statement = lazy_expander(t("facilitate.all_statements", lang),
+                                        "live_all_statements_open")
+        if every_statement:
+            with every_statement:
+                show_chart(("live_spread", lang, tuple(view.assessment.statements)),
+                           lambda: charts.spread_chart(view.assessment, model(), lang),
+                           width="stretch")
     st.markdown(f"**{t('comments.live_heading', lang)}**")
     comments_panel(view, lang, mark)
     st.caption(t("facilitate.live_note", lang, seconds=LIVE_SECONDS))

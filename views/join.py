@@ -245,7 +245,6 @@ def room_results(workshop_id: int) -> None:
     st.subheader(t("join.room_heading", lang))
     st.caption(t("join.room_caption", lang, n=view.joined))
     layer_bars(view, lang)
-    st.markdown(f"**{t('live.discussion_heading', lang)}**")
     discussion_points(view, lang)
 
 

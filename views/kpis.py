@@ -49,6 +49,31 @@ def _numbers_as_file_text(edited: pd.DataFrame, lang: str) -> tuple[pd.DataFrame
     return out, problems
 
 
+def _with_edits(frame: pd.DataFrame, edits: dict) -> pd.DataFrame:
+    """`frame` as a data editor showed it, with the edits its widget state holds applied."""
+    out = frame.reset_index(drop=True).copy()
+    for row, changes in (edits.get("edited_rows") or {}).items():
+        for column, value in changes.items():
+            out.at[int(row), column] = value
+    out = out.drop(index=[int(row) for row in edits.get("deleted_rows") or []])
+    added = pd.DataFrame(edits.get("added_rows") or [], columns=out.columns, dtype=object)
+    return pd.concat([out, added], ignore_index=True) if len(added) else out
+
+
+def _keep_typed_rows() -> None:
+    """The typed-in tab is built only while open (its grid, hidden, cost every load of this
+    page time to draw), so what was typed there and not saved is kept as a draft once another
+    tab is chosen, and shown again when the tab is. Called in the first run without the tab:
+    the grid's edits are still in the session then, and gone after it."""
+    shown = st.session_state.pop(EDITOR_SHOWN, None)  # (editor key, stored table, its start)
+    edits = st.session_state.get(shown[0]) if shown else None
+    if edits and any(edits.get(part) for part in ("edited_rows", "added_rows", "deleted_rows")):
+        st.session_state[DRAFT] = (shown[1], _with_edits(shown[2], edits))
+
+
+EDITOR_SHOWN = "kpi_editor_shown"
+DRAFT = "kpi_typed_draft"  # (the stored table it began from, the table with what was typed)
+
 lang = current_lang()
 st.title(t("kpis.title", lang))
 workshop = require_workshop(lang)
@@ -61,9 +86,13 @@ if "kpi_flash" in st.session_state:
 # tabs would then jump back to the first, away from what the user just did. Remembered by
 # position, so switching the language keeps the tab too.
 labels = [t("kpis.upload_tab", lang), t("raw.tab", lang), t("kpis.manual_tab", lang)]
+# The position is set as the new widget's state, not passed as its default: a default that
+# changes makes Streamlit treat the tabs as a new widget, which dropped every other tab click.
 shown_tab = min(st.session_state.get("kpi_tab_index", 0), len(labels) - 1)
-upload_tab, raw_tab, manual_tab = st.tabs(labels, key=f"kpi_tab_{lang}", on_change="rerun",
-                                          default=labels[shown_tab])
+st.session_state.setdefault(f"kpi_tab_{lang}", labels[shown_tab])
+upload_tab, raw_tab, manual_tab = st.tabs(labels, key=f"kpi_tab_{lang}", on_change="rerun")
+if not manual_tab.open:
+    _keep_typed_rows()
 if st.session_state.get(f"kpi_tab_{lang}") in labels:
     st.session_state["kpi_tab_index"] = labels.index(st.session_state[f"kpi_tab_{lang}"])
 
@@ -100,15 +129,33 @@ with upload_tab:
 with raw_tab:
     raw_upload.render(workshop, current, lang)
 
-with manual_tab:
+def typed_rows_start(stored: pd.DataFrame) -> pd.DataFrame:
+    """What the typed-in grid starts from: the draft kept while the tab was closed, if it began
+    from what is stored now; if a file was loaded since, the draft is dropped and the page
+    says so, rather than saving it over the new rows."""
+    began_from, draft = st.session_state.get(DRAFT, (None, None))
+    if draft is None:
+        return stored
+    if began_from.equals(stored):
+        return draft
+    st.session_state.pop(DRAFT)
+    st.warning(t("kpis.draft_dropped", lang))
+    return stored
+
+
+def typed_in_tab() -> None:
+    """The typed-in tab: a grid of the stored KPIs to edit, and a save button."""
     st.caption(t("kpis.manual_help", lang))
     names = {k: f"{spec.name(lang)} ({k})" for k, spec in model().kpis.items()}
-    editable = _shown(current.astype({"kpi": object, "period": object}), lang)
+    stored_shown = _shown(current.astype({"kpi": object, "period": object}), lang)
+    editable = typed_rows_start(stored_shown)
     # a new key after each save: the editor starts from what is stored instead of replaying its
     # added rows and edits onto the saved table (see views/_targets.py)
     saves = st.session_state.get("kpi_manual_saves", 0)
+    editor_key = f"kpi_editor_{lang}_{saves}"
+    st.session_state[EDITOR_SHOWN] = (editor_key, stored_shown, editable)
     edited = st.data_editor(
-        editable, num_rows="dynamic", hide_index=True, key=f"kpi_editor_{lang}_{saves}",
+        editable, num_rows="dynamic", hide_index=True, key=editor_key, placeholder="–",
         column_config={
             "kpi": st.column_config.SelectboxColumn(t("kpis.col_kpi", lang),
                                                     options=list(names), required=True),
@@ -133,7 +180,13 @@ with manual_tab:
             storage.save_kpis(engine(), workshop.id, result.frame)
             st.session_state["kpi_flash"] = t("kpis.loaded", lang, n=result.rows_ok)
             st.session_state["kpi_manual_saves"] = saves + 1
+            st.session_state.pop(DRAFT, None)
             st.rerun()
+
+
+if manual_tab.open:  # built only while open: see _keep_typed_rows
+    with manual_tab:
+        typed_in_tab()
 
 if current.empty:
     st.subheader(t("kpis.current", lang))

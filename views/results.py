@@ -13,7 +13,7 @@ from loyalty_model.workshop.settings import workshop_currency
 from views import _results_layers as details
 from views import _take_home
 from views._cached import assessed, data_version, show_chart
-from views._common import current_lang, engine, model, require_workshop
+from views._common import current_lang, engine, lazy_expander, model, require_workshop
 
 lang = current_lang()
 st.title(t("results.title", lang))
@@ -24,12 +24,19 @@ kpis = storage.kpis_frame(engine(), workshop.id)
 targets = storage.targets(engine(), workshop.id)
 currency = workshop_currency(engine(), workshop.id)
 
-# The sliders sit at the bottom of the page; their values are read here, before scoring.
+# The sliders sit at the bottom of the page, in an expander built only while open; what they
+# are set to is kept apart from them (KEPT), so it holds while the expander is closed.
+KEPT = "results_setting_"  # + the slider's key
 defaults = model().scoring
 settings = with_settings(
-    model(), gap_threshold=float(st.session_state.get("set_gap", defaults.gap_threshold)),
-    weak_layer_below=float(st.session_state.get("set_weak", defaults.weak_layer_below)),
-    discussion_spread=float(st.session_state.get("set_spread", defaults.discussion_spread)))
+    model(), gap_threshold=float(st.session_state.get(f"{KEPT}set_gap", defaults.gap_threshold)),
+    weak_layer_below=float(st.session_state.get(f"{KEPT}set_weak", defaults.weak_layer_below)),
+    discussion_spread=float(st.session_state.get(f"{KEPT}set_spread",
+                                                 defaults.discussion_spread)))
+
+
+def keep(key: str) -> None:
+    st.session_state[f"{KEPT}{key}"] = st.session_state[key]
 
 if ratings.dropna(subset=["rating"]).empty and kpis.empty:
     st.info(t("results.nothing_yet", lang))
@@ -64,15 +71,24 @@ details.layer_expanders(assessment, model(), lang, currency,
 matrix = storage.load_evidence(engine(), workshop.id, "loyalty_matrix")
 details.more_views(assessment, model(), lang, trend, matrix, chart_key)
 
-with st.expander(t("results.settings", lang)):
-    st.caption(t("results.settings_help", lang))
-    st.slider(t("results.gap_threshold", lang), 5, 40, int(defaults.gap_threshold),
-              key="set_gap")
-    st.slider(t("results.weak_below", lang), 30, 90, int(defaults.weak_layer_below),
-              key="set_weak")
-    steps = [round(0.5 + i / 10, 1) for i in range(16)]  # 0,5 … 2,0, written as the page writes
-    st.select_slider(t("results.discussion_spread", lang), steps,
-                     value=min(steps, key=lambda v: abs(v - defaults.discussion_spread)),
-                     format_func=lambda v: fmt_number(v, lang, 1), key="set_spread")
+setting_box = lazy_expander(t("results.settings", lang), "results_settings_open")
+if setting_box:
+    with setting_box:
+        st.caption(t("results.settings_help", lang))
+        steps = [round(0.5 + i / 10, 1) for i in range(16)]  # 0,5 … 2,0, as the page writes
+        # set as the sliders' state, not passed as their value: a value that changes between
+        # runs makes Streamlit treat a slider as a new widget, which can drop the next move
+        for key, value in (("set_gap", int(settings.gap_threshold)),
+                           ("set_weak", int(settings.weak_layer_below)),
+                           ("set_spread", min(steps,
+                                              key=lambda v: abs(v - settings.discussion_spread)))):
+            st.session_state.setdefault(key, value)
+        st.slider(t("results.gap_threshold", lang), 5, 40, key="set_gap", on_change=keep,
+                  args=("set_gap",))
+        st.slider(t("results.weak_below", lang), 30, 90, key="set_weak", on_change=keep,
+                  args=("set_weak",))
+        st.select_slider(t("results.discussion_spread", lang), steps,
+                         format_func=lambda v: fmt_number(v, lang, 1), key="set_spread",
+                         on_change=keep, args=("set_spread",))
 
 _take_home.render(engine(), model(), workshop, settings, lang, (matrix or {}).get("shares"))

@@ -45,10 +45,11 @@ def anonymity_fields() -> tuple[str, int]:
     the participants will read it."""
     levels = "\n\n".join(t(f"anonymity.explain.{level}", lang, n=anonymity.DEFAULT_SMALLEST_GROUP)
                          for level in anonymity.LEVELS)
-    level = st.selectbox(t("anonymity.label", lang), anonymity.LEVELS,
-                         index=anonymity.LEVELS.index(anonymity.DEFAULT_LEVEL),
-                         format_func=lambda v: t(f"anonymity.level.{v}", lang),
-                         key="new_anonymity", help=f"{t('anonymity.help', lang)}\n\n{levels}")
+    level = st.segmented_control(t("anonymity.label", lang), anonymity.LEVELS,
+                                 default=anonymity.DEFAULT_LEVEL, required=True,
+                                 format_func=lambda v: t(f"anonymity.level.{v}", lang),
+                                 key="new_anonymity",
+                                 help=f"{t('anonymity.help', lang)}\n\n{levels}")
     low, high = anonymity.SMALLEST_GROUP_RANGE
     smallest = st.number_input(t("anonymity.smallest_group", lang), low, high,
                                anonymity.DEFAULT_SMALLEST_GROUP, step=1, key="new_smallest",
@@ -80,8 +81,10 @@ with right:
         team = st.text_input(t("start.team_name", lang), key="new_team", max_chars=limit,
                              help=t("common.max_chars", lang, n=limit))
         follow_ui_language()
-        workshop_lang = st.selectbox(t("start.workshop_language", lang), list(LANGUAGES),
-                                     format_func=LANGUAGES.get, key="new_lang")
+        # two segments, not a dropdown: one tap, and cheaper for the browser to draw
+        workshop_lang = st.segmented_control(t("start.workshop_language", lang), list(LANGUAGES),
+                                             format_func=LANGUAGES.get, key="new_lang",
+                                             required=True)
         anonymity, smallest = anonymity_fields()
         submitted = st.form_submit_button(t("start.create_button", lang))
     if submitted:
