@@ -31,7 +31,7 @@ TEXT = {
            "team": "Team eller virksomhed",
            "level": "Anonymitet", "aggregates": "Kun samlede tal", "saved": "Jeg har gemt det",
            "join": "Deltag", "layer": "Lag 1 af 5: Produkt",
-           "all_statements": "Alle udsagn: rummets vurdering og uenighed",
+           "all_statements": "Alle udsagn: deltagernes vurdering og uenighed",
            "explain": "Kun samlede tal: dit navn gemmes ikke",
            "held": "1 udsagn har svar, der ikke vises endnu",
            "nothing": "Der er endnu ingen vurderinger"},

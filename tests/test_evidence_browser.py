@@ -17,6 +17,9 @@ from tests.test_journey_browser import TIMEOUT, switch_language, wait_idle
 pytestmark = pytest.mark.browser
 TEAM_TARGET_COLUMN = 6  # name, layer, value, trend, basis, starting target, team target, ...
 
+# the focused element is inside a grid: it takes the keys sent next
+IN_GRID = "() => !!document.activeElement?.closest(\"[data-testid='stDataFrame']\")"
+
 
 def sample_opened(app_server: AppServer, browser):  # noqa: ANN001, ANN201
     """A projector-sized page that started the sample company: the page, the engine and the
@@ -59,6 +62,7 @@ def test_raw_exports_targets_readings_and_actions(app_server: AppServer, browser
     grid = page.locator("[class*='st-key-targets_editor'] [data-testid='stDataFrame']")
     box = grid.bounding_box()
     grid.click(position={"x": 40, "y": 35 + 17})  # first body cell
+    page.wait_for_function(IN_GRID)  # the grid holds the keyboard before keys are sent
     for _ in range(TEAM_TARGET_COLUMN):
         page.keyboard.press("ArrowRight")
     for _ in range(row):
@@ -116,9 +120,8 @@ def test_typed_in_kpis_are_saved(app_server: AppServer, browser, away: bool) -> 
     wait_idle(page)
     grid = page.locator("[class*='st-key-kpi_editor'] [data-testid='stDataFrame']")
     editor = page.locator("textarea.gdg-input, input.gdg-input")
-    in_grid = "() => !!document.activeElement?.closest(\"[data-testid='stDataFrame']\")"
     grid.click(position={"x": 40, "y": 35 + 17})  # first body cell: the KPI
-    page.wait_for_function(in_grid)  # the grid holds the keyboard before keys are sent
+    page.wait_for_function(IN_GRID)  # the grid holds the keyboard before keys are sent
     page.keyboard.press("ArrowRight")  # its value
     page.keyboard.press("Enter")
     editor.wait_for()

@@ -157,8 +157,8 @@ def typed_in_tab() -> None:
     edited = st.data_editor(
         editable, num_rows="dynamic", hide_index=True, key=editor_key, placeholder="–",
         column_config={
-            "kpi": st.column_config.SelectboxColumn(t("kpis.col_kpi", lang),
-                                                    options=list(names), required=True),
+            "kpi": st.column_config.SelectboxColumn(t("kpis.col_kpi", lang), options=list(names),
+                                                    format_func=names.get, required=True),
             "value": st.column_config.TextColumn(t("kpis.col_value", lang), required=True),
             "period": st.column_config.TextColumn(t("kpis.col_period", lang), required=True),
             "target": st.column_config.TextColumn(t("kpis.col_target", lang)),
