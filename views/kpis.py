@@ -20,6 +20,9 @@ from views._common import (
     require_workshop,
 )
 
+EDITOR_SHOWN = "kpi_editor_shown"
+DRAFT = "kpi_typed_draft"  # (the stored table it began from, the table with what was typed)
+
 
 def _shown(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Values and targets as the page writes numbers (0,779 in Danish), to read and to edit."""
@@ -70,9 +73,6 @@ def _keep_typed_rows() -> None:
     if edits and any(edits.get(part) for part in ("edited_rows", "added_rows", "deleted_rows")):
         st.session_state[DRAFT] = (shown[1], _with_edits(shown[2], edits))
 
-
-EDITOR_SHOWN = "kpi_editor_shown"
-DRAFT = "kpi_typed_draft"  # (the stored table it began from, the table with what was typed)
 
 lang = current_lang()
 st.title(t("kpis.title", lang))
@@ -128,6 +128,7 @@ with upload_tab:
 
 with raw_tab:
     raw_upload.render(workshop, current, lang)
+
 
 def typed_rows_start(stored: pd.DataFrame) -> pd.DataFrame:
     """What the typed-in grid starts from: the draft kept while the tab was closed, if it began
