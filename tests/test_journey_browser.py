@@ -43,14 +43,19 @@ def switch_language(page, language: str) -> None:  # noqa: ANN001
     wait_idle(page)
 
 
-def test_first_time_user_journey(app_server: AppServer, browser, tmp_path: Path) -> None:  # noqa: ANN001
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
+def start_sample(page, url: str) -> None:  # noqa: ANN001
+    """Open the start page at `url` and start the sample company: on its rating page, settled."""
     page.set_default_timeout(TIMEOUT)
-    page.goto(app_server.url)
+    page.goto(url)
     page.get_by_role("button", name="Start with the sample company").click()
     page.get_by_role("heading", name="Rate the layers").wait_for()
     wait_idle(page)
+
+
+def test_first_time_user_journey(app_server: AppServer, browser, tmp_path: Path) -> None:  # noqa: ANN001
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    start_sample(page, app_server.url)
     assert_no_exception(page)
 
     # join the sample team as a new participant on this device
@@ -191,11 +196,7 @@ def test_the_facilitator_key_is_written_to_the_browser_once_a_day(app_server: Ap
     reload still opens the workshop."""
     context = browser.new_context()
     page = context.new_page()
-    page.set_default_timeout(TIMEOUT)
-    page.goto(app_server.url)
-    page.get_by_role("button", name="Start with the sample company").click()
-    page.get_by_role("heading", name="Rate the layers").wait_for()
-    wait_idle(page)
+    start_sample(page, app_server.url)
     code = re.search(r"w=([A-Z0-9]+)", page.url).group(1)
     name = f"skab_fk_{code}"
 
