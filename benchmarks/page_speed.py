@@ -18,7 +18,8 @@ Time runs from the navigation call to that moment.
 Pages and trivial page are measured in turn (page, trivial, trivial, page, ...), the order of
 the pages alternating between rounds, so a machine that is busier at one moment treats both
 alike. The table gives medians and their ratio to the trivial page's median; the max ratio is
-the figure to quote.
+the figure to quote. It also counts the Streamlit elements each page drew (the trivial page
+draws 3): most of a page's time beyond the trivial page's is the browser drawing elements.
 
 The app is served as the README starts it, `streamlit run serve.py`; the trivial page with a
 plain `streamlit run trivial.py`, opened at "/". It is also opened at "/page", one path segment
@@ -145,8 +146,14 @@ def sample_links(db_path: Path) -> tuple[str, str]:
     return f"w={workshop.code}&k={key}", f"join={workshop.code}&p={participant.token}"
 
 
-def measure(browser, url: str) -> tuple[float, float]:  # noqa: ANN001 (playwright Browser)
-    """(first, second) render in ms: a fresh context, then a reload in it."""
+# Streamlit elements on the page once rendered, hidden ones (closed expanders, other tabs)
+# included: the browser's render time grows with them (~5 ms each for a visible one)
+ELEMENTS = "() => document.querySelectorAll(\"[data-testid='stElementContainer']\").length"
+
+
+def measure(browser, url: str) -> tuple[float, float, int]:  # noqa: ANN001 (playwright Browser)
+    """(first, second) render in ms: a fresh context, then a reload in it; and the number of
+    elements the page drew."""
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     try:
@@ -163,7 +170,7 @@ def measure(browser, url: str) -> tuple[float, float]:  # noqa: ANN001 (playwrig
                 print(f"{url} never rendered; see {shot}", file=sys.stderr)
                 raise
             times.append((time.perf_counter() - start) * 1000)
-        return times[0], times[1]
+        return times[0], times[1], page.evaluate(ELEMENTS)
     finally:
         context.close()
 
@@ -192,8 +199,8 @@ def run(rounds: int, names: list[str], app_dir: Path = ROOT, baseline: Path | No
             for tag, (_, url) in servers.items()}
     urls["trivial"] = trivial_url
     urls[DEEP] = f"{trivial_url}/page"  # as deep as /results, with the probe (module docstring)
-    times: dict[str, dict[str, list[float]]] = {name: {"first": [], "second": []}
-                                                for name in urls}
+    times: dict[str, dict[str, list[float]]] = {name: {"first": [], "second": [],
+                                                       "elements": []} for name in urls}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -206,9 +213,10 @@ def run(rounds: int, names: list[str], app_dir: Path = ROOT, baseline: Path | No
                     group = [*(f"{name}{tag}" for tag in servers), "trivial", DEEP]
                     shift = (round_ + n) % len(group)  # who goes first rotates
                     for who in group[shift:] + group[:shift]:
-                        first, second = measure(browser, urls[who])
+                        first, second, elements = measure(browser, urls[who])
                         times[who]["first"].append(first)
                         times[who]["second"].append(second)
+                        times[who]["elements"].append(elements)
                 print(f"round {round_ + 1}/{rounds} done", file=sys.stderr, flush=True)
             browser.close()
     finally:
@@ -221,8 +229,10 @@ def run(rounds: int, names: list[str], app_dir: Path = ROOT, baseline: Path | No
 def table(times: dict[str, dict[str, list[float]]]) -> str:
     kinds = ("first", "second")
     base = {kind: statistics.median(times["trivial"][kind]) for kind in kinds}
-    lines = [f"{'page':<22} {'first ms':>9} {'ratio':>6} {'second ms':>10} {'ratio':>6}  n",
-             "(ratio: to the trivial page at /)", "-" * 62]
+    lines = [f"{'page':<22} {'first ms':>9} {'ratio':>6} {'second ms':>10} {'ratio':>6}"
+             f" {'elements':>8}  n",
+             "(ratio: to the trivial page at /; elements: Streamlit elements drawn, hidden too)",
+             "-" * 71]
     worst: dict[str, float] = {}
     for name, measured in times.items():
         cells = []
@@ -232,9 +242,10 @@ def table(times: dict[str, dict[str, list[float]]]) -> str:
         if name.removesuffix("@before") in PAGES:
             tag = "@before" if name.endswith("@before") else ""
             worst[tag] = max(worst.get(tag, 0.0), cells[1], cells[3])
+        elements = statistics.median(measured["elements"])
         lines.append(f"{name:<22} {cells[0]:>9.0f} {cells[1]:>6.2f} {cells[2]:>10.0f} "
-                     f"{cells[3]:>6.2f}  {len(measured['first'])}")
-    lines.append("-" * 62)
+                     f"{cells[3]:>6.2f} {elements:>8.0f}  {len(measured['first'])}")
+    lines.append("-" * 71)
     lines += [f"max ratio{' (before)' if tag else ''} {ratio:.2f} (goal: at most {GOAL})"
               for tag, ratio in sorted(worst.items())]
     return "\n".join(lines)
