@@ -250,19 +250,40 @@ def test_exports_tab_shows_touchpoints_and_a_changed_layer_reaches_the_kpis(
 def test_a_new_workshop_has_the_language_and_anonymity_chosen_for_it(
         app_db: Path, screen: str, chosen: str | None, level: str | None) -> None:
     """The workshop's language follows the screen's until the facilitator picks another; its
-    anonymity is names hidden unless another level is picked."""
+    anonymity is names hidden unless another level is picked, and the smallest group is asked
+    for only under aggregates only."""
     at = app(screen)
     at.run()
     if chosen:
         at.main.segmented_control(key="new_lang").set_value(chosen)
     if level:
         at.main.segmented_control(key="new_anonymity").set_value(level)
+    at.run()
     at.text_input(key="new_name").set_value("Q4")
     at.text_input(key="new_team").set_value("Support")
-    at.button(key=next(b.key for b in at.button if b.key.startswith("FormSubmitter:new_workshop"))
-              ).click().run()
+    # the smallest group only means something for aggregates only: asked only then
+    asked = [n for n in at.number_input if n.key == "new_smallest"]
+    assert len(asked) == (level == "aggregates_only")
+    if asked:
+        asked[0].set_value(5)
+    at.button(key="create_workshop").click().run()
     assert not errors(at), errors(at)
     engine = storage.make_engine(f"sqlite:///{app_db}")
     workshop = storage.workshop_by_code(engine, at.session_state["workshop_code"])
     assert workshop.name == "Q4" and workshop.language == (chosen or screen)
     assert workshop.anonymity == (level or "names_hidden")
+    assert workshop.smallest_group == (5 if asked else 3)
+
+
+def test_a_workshop_without_a_team_is_not_created_and_what_was_typed_stays(app_db: Path) -> None:
+    at = app("en")
+    at.run()
+    at.text_input(key="new_name").set_value("Q4")
+    at.main.segmented_control(key="new_anonymity").set_value("aggregates_only").run()
+    at.number_input(key="new_smallest").set_value(6)
+    at.button(key="create_workshop").click().run()
+    assert [e.value for e in at.error] == [
+        "Give the workshop a name and say which team it is for."]
+    assert "workshop_code" not in at.session_state
+    assert at.text_input(key="new_name").value == "Q4"
+    assert at.number_input(key="new_smallest").value == 6

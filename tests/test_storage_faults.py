@@ -177,7 +177,7 @@ def test_an_uncreatable_database_path_is_a_message_not_a_traceback(unusable_path
     at.run()
     at.text_input(key="new_name").set_value("Q4")
     at.text_input(key="new_team").set_value("Support")
-    at.button(key="FormSubmitter:new_workshop-Create workshop").click().run()
+    at.button(key="create_workshop").click().run()
     assert not at.exception
     assert "The database cannot be reached right now" in shown(at)
     assert str(unusable_path) not in str(at) and "sqlite" not in shown(at).lower()

@@ -41,8 +41,9 @@ def follow_ui_language() -> None:
 
 def anonymity_fields() -> tuple[str, int]:
     """The anonymity level (names hidden unless changed) and, for aggregates only, how many
-    people must rate a statement before it is shown. Each level's meaning is in the help, as
-    the participants will read it."""
+    people must rate a statement before it is shown: that field appears only with that level,
+    the only one it means anything for. Each level's meaning is in the help, as the
+    participants will read it."""
     levels = "\n\n".join(t(f"anonymity.explain.{level}", lang, n=anonymity.DEFAULT_SMALLEST_GROUP)
                          for level in anonymity.LEVELS)
     level = st.segmented_control(t("anonymity.label", lang), anonymity.LEVELS,
@@ -50,6 +51,8 @@ def anonymity_fields() -> tuple[str, int]:
                                  format_func=lambda v: t(f"anonymity.level.{v}", lang),
                                  key="new_anonymity",
                                  help=f"{t('anonymity.help', lang)}\n\n{levels}")
+    if level != "aggregates_only":
+        return level, anonymity.DEFAULT_SMALLEST_GROUP
     low, high = anonymity.SMALLEST_GROUP_RANGE
     smallest = st.number_input(t("anonymity.smallest_group", lang), low, high,
                                anonymity.DEFAULT_SMALLEST_GROUP, step=1, key="new_smallest",
@@ -73,7 +76,8 @@ with left:
 
 with right:
     st.subheader(t("start.own_heading", lang))
-    with st.form("new_workshop"):
+    # A box of fields, not a form: a form cannot show a field only for the level it belongs to
+    with st.container(border=True, key="new_workshop"):
         limit = storage.WORKSHOP_NAME_CHARS  # the field stops there, and its help says so
         name = st.text_input(t("start.workshop_name", lang), key="new_name", max_chars=limit,
                              placeholder=t("start.workshop_name_hint", lang),
@@ -86,7 +90,7 @@ with right:
                                              format_func=LANGUAGES.get, key="new_lang",
                                              required=True)
         anonymity, smallest = anonymity_fields()
-        submitted = st.form_submit_button(t("start.create_button", lang))
+        submitted = st.button(t("start.create_button", lang), key="create_workshop")
     if submitted:
         if not name.strip() or not team.strip():
             st.error(t("start.need_name", lang))
