@@ -153,6 +153,13 @@ def lazy_expander(label: str, key: str) -> DeltaGenerator | None:
     return box if box.open else None
 
 
+def keep_value(widget_key: str, kept_key: str) -> None:
+    """on_change callback for a widget inside a lazy container: copy its value to plain session
+    state (`kept_key`), which lasts while the container is closed and the widget's own state,
+    not drawn, is dropped. Read the kept value, not the widget's."""
+    st.session_state[kept_key] = st.session_state[widget_key]
+
+
 def app_base_url() -> str:
     """Where people reach this app (SKAB_PUBLIC_URL, else the address this browser used), for
     the links the app hands out: the participants' join link and a client's link."""

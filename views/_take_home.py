@@ -24,7 +24,7 @@ from loyalty_model.takeaways.report_pdf import ReportFontError, font_paths, rend
 from loyalty_model.takeaways.report_pptx import render_pptx
 from loyalty_model.workshop import storage
 from loyalty_model.workshop.workshop_json import export_json
-from views._common import lazy_expander, plain
+from views._common import keep_value, lazy_expander, plain
 
 PDF = "application/pdf"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -101,10 +101,6 @@ def render(engine: Engine, model: Model, workshop: storage.Workshop, settings: S
                            icon=":material/forum:")
 
 
-def _keep_accent() -> None:
-    st.session_state[ACCENT] = st.session_state["takehome_accent"]
-
-
 def _keep_logo() -> None:
     chosen = st.session_state.get("takehome_logo")
     if chosen is None:  # the user took the file out of the uploader
@@ -129,7 +125,8 @@ def _deck_options(lang: str) -> None:
         st.button(t("takehome.logo_forget", lang), key="takehome_logo_forget",
                   on_click=_forget_logo)
     st.color_picker(t("takehome.accent", lang), st.session_state.get(ACCENT, f"#{DEFAULT_ACCENT}"),
-                    key="takehome_accent", on_change=_keep_accent)
+                    key="takehome_accent", on_change=keep_value,
+                    args=("takehome_accent", ACCENT))
 
 
 def _xlsx(data) -> bytes:  # noqa: ANN001 (ReportData)

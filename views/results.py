@@ -13,7 +13,14 @@ from loyalty_model.workshop.settings import workshop_currency
 from views import _results_layers as details
 from views import _take_home
 from views._cached import assessed, data_version, show_chart
-from views._common import current_lang, engine, lazy_expander, model, require_workshop
+from views._common import (
+    current_lang,
+    engine,
+    keep_value,
+    lazy_expander,
+    model,
+    require_workshop,
+)
 
 lang = current_lang()
 st.title(t("results.title", lang))
@@ -34,9 +41,6 @@ settings = with_settings(
     discussion_spread=float(st.session_state.get(f"{KEPT}set_spread",
                                                  defaults.discussion_spread)))
 
-
-def keep(key: str) -> None:
-    st.session_state[f"{KEPT}{key}"] = st.session_state[key]
 
 if ratings.dropna(subset=["rating"]).empty and kpis.empty:
     st.info(t("results.nothing_yet", lang))
@@ -84,12 +88,12 @@ if setting_box:
                            ("set_spread", min(steps,
                                               key=lambda v: abs(v - settings.discussion_spread)))):
             st.session_state.setdefault(key, value)
-        st.slider(t("results.gap_threshold", lang), 5, 40, key="set_gap", on_change=keep,
-                  args=("set_gap",))
-        st.slider(t("results.weak_below", lang), 30, 90, key="set_weak", on_change=keep,
-                  args=("set_weak",))
+        st.slider(t("results.gap_threshold", lang), 5, 40, key="set_gap", on_change=keep_value,
+                  args=("set_gap", f"{KEPT}set_gap"))
+        st.slider(t("results.weak_below", lang), 30, 90, key="set_weak", on_change=keep_value,
+                  args=("set_weak", f"{KEPT}set_weak"))
         st.select_slider(t("results.discussion_spread", lang), steps,
                          format_func=lambda v: fmt_number(v, lang, 1), key="set_spread",
-                         on_change=keep, args=("set_spread",))
+                         on_change=keep_value, args=("set_spread", f"{KEPT}set_spread"))
 
 _take_home.render(engine(), model(), workshop, settings, lang, (matrix or {}).get("shares"))
