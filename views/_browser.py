@@ -54,8 +54,9 @@ def _cookie(name: str) -> tuple[str | None, str | None]:
 
 def _write_key(script: str, name: str, key: str) -> None:
     """Set cookie `name` to `key`, unless it already holds it, set today."""
-    if _cookie(name) != (key, _today()):
-        _script(script, _COOKIE.format(name=name, value=f"{key}.{_today()}",
+    today = _today()  # once: the check and the value must agree, also at midnight
+    if _cookie(name) != (key, today):
+        _script(script, _COOKIE.format(name=name, value=f"{key}.{today}",
                                        age=KEY_DAYS * 24 * 3600))
 
 

@@ -41,7 +41,6 @@ settings = with_settings(
     discussion_spread=float(st.session_state.get(f"{KEPT}set_spread",
                                                  defaults.discussion_spread)))
 
-
 if ratings.dropna(subset=["rating"]).empty and kpis.empty:
     st.info(t("results.nothing_yet", lang))
     st.page_link("views/assess.py", label=t("results.go_assess", lang), icon=":material/edit_note:")
