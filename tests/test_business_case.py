@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -143,10 +144,57 @@ def test_the_page_renders_without_a_workshop(lang: str, tmp_path: Path,
     at.run()
     at.switch_page("views/business_case.py").run()
     assert not at.exception, at.exception[0].value
-    assert len(at.get("vega_lite_chart")) == 2
+    # one story open at a time, and the fields one click down: only the open tab is built
+    assert len(at.get("vega_lite_chart")) == 1 and not at.text_input
+    assert t("business.example_short", lang) in at.markdown[1].value  # examples say so
+    at.session_state[f"bc_tab_{lang}"] = t("business.iceberg_heading", lang)
+    at.run()
+    assert len(at.get("vega_lite_chart")) == 1
+    assert table_rows(at, t("business.iceberg_told", lang))  # the iceberg's figures
+    at.session_state["bc_figures_open"] = True
+    at.run()
     at.text_input(key="bc_churn").set_value("1").run()  # below the 2-point improvement
     assert at.warning and not at.exception
     st.cache_resource.clear()
+
+
+def table_rows(at: AppTest, first: str) -> dict[str, list[str]]:
+    """The markdown table whose first column holds `first`, as shown: first cell -> the rest."""
+    for element in at.markdown:
+        lines = [line for line in element.value.splitlines() if line.startswith("|")]
+        cells = [[re.sub(r"\\(.)", r"\1", cell).replace("\xa0", " ").strip()
+                  for cell in line.strip("|").split(" | ")] for line in lines[2:]]
+        if any(row[0] == first for row in cells):
+            return {row[0]: row[1:] for row in cells}
+    raise AssertionError(f"no table with {first!r}")
+
+
+def test_changed_figures_hold_while_their_expander_is_closed(
+        raw_workshop: tuple[storage.Workshop, str]) -> None:
+    """The fields are built only while their expander is open: what they were set to must go
+    on counting once it is closed, be shown in the line of figures, and be in the fields again
+    when it is reopened."""
+    at = business_page("en", raw_workshop)
+    kept = t("business.kept", "en")
+    assert table_rows(at, kept)[kept][0] == "40"  # 2,000 customers × 2 points
+    at.session_state["bc_figures_open"] = True
+    at.run()
+    at.number_input(key="bc_customers").set_value(5000).run()
+    at.text_input(key="bc_improvement").set_value("3").run()
+    assert table_rows(at, kept)[kept][0] == "150"
+    at.session_state["bc_figures_open"] = False
+    at.run()
+    assert not at.number_input and not at.text_input  # closed: the fields are not built
+    assert table_rows(at, kept)[kept][0] == "150"
+    line = at.markdown[1].value
+    assert "Active customers: **5,000** ·" in line
+    assert "Improvement to test: **3 percentage points** ·" in line  # typed: no "(example)"
+    assert "Gross margin: **30%** *(example)*" in line
+    at.session_state["bc_figures_open"] = True
+    at.run()
+    assert at.number_input(key="bc_customers").value == 5000
+    assert at.text_input(key="bc_improvement").value == "3"
+    assert not at.exception
 
 
 # --- consistent money: yearly figures from the whole period, and a currency ----------------------
@@ -253,9 +301,11 @@ def raw_workshop(app_db: Path) -> tuple[storage.Workshop, str]:
     return workshop, key
 
 
-def business_page(lang: str, workshop: tuple[storage.Workshop, str]) -> AppTest:
+def business_page(lang: str, workshop: tuple[storage.Workshop, str],
+                  figures_open: bool = False) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.session_state["lang"] = lang
+    at.session_state["bc_figures_open"] = figures_open
     at.session_state["workshop_code"] = workshop[0].code
     at.session_state["facilitator_key"] = workshop[1]
     at.run()
@@ -266,12 +316,8 @@ def business_page(lang: str, workshop: tuple[storage.Workshop, str]) -> AppTest:
 
 def figure_values(at: AppTest) -> dict[str, str]:
     """The retention table as shown: figure label -> value text."""
-    lang = at.session_state["lang"]
-    table = next(d.value for d in at.table
-                 if t("business.col_figure", lang) in d.value.columns
-                 and t("business.cltv", lang, years=5) in d.value.iloc[:, 0].tolist())
-    values = zip(table.iloc[:, 0], table.iloc[:, 1], strict=True)
-    return {label: str(value).replace("\xa0", " ") for label, value in values}
+    cltv = t("business.cltv", at.session_state["lang"], years=5)
+    return {label: cells[0] for label, cells in table_rows(at, cltv).items()}
 
 
 def money_values(at: AppTest) -> list[str]:
@@ -285,7 +331,7 @@ def money_values(at: AppTest) -> list[str]:
 def test_the_page_uses_whole_period_figures_and_shows_the_currency(
         raw_workshop: tuple[storage.Workshop, str], app_db: Path) -> None:
     kpis, orders = sample_export_kpis()
-    at = business_page("da", raw_workshop)
+    at = business_page("da", raw_workshop, figures_open=True)
     arpc = at.number_input(key="bc_arpc")
     assert arpc.value == pytest.approx(revenue_per_customer_year(orders))
     assert arpc.label.endswith("(kr.)")
@@ -305,7 +351,7 @@ def test_the_page_uses_whole_period_figures_and_shows_the_currency(
     assert money_values(at) and all(v.endswith(" SEK") for v in money_values(at))
     engine = storage.make_engine(f"sqlite:///{app_db}")
     assert workshop_currency(engine, raw_workshop[0].id) == "SEK"  # saved with the workshop
-    again = business_page("en", raw_workshop)  # a new session, in English
+    again = business_page("en", raw_workshop, figures_open=True)  # a new session, in English
     assert again.number_input(key="bc_arpc").label.endswith("(SEK)")
     assert all(v.startswith("SEK ") for v in money_values(again))
 
