@@ -47,6 +47,18 @@ KINDS = {
     "hidden_markdown": "with st.expander('Closed'):\n"
                        "    for i in range(5): st.markdown(f'Text {i}')",
     "one_chart": "st.altair_chart(alt.Chart(data).mark_bar().encode(x='layer', y='score'))",
+    "expander": "for i in range(5): st.expander(f'Closed {i}')",
+    "tabs": "tabs = st.tabs([f'Tab {i}' for i in range(5)])\ntabs[0].write('x')",
+    "download_button": "for i in range(5): st.download_button(f'File {i}', b'x', key=f'd{i}')",
+    "info": "for i in range(5): st.info(f'Note {i}')",
+    "checkbox": "for i in range(5): st.checkbox(f'Box {i}', key=f'c{i}')",
+    "one_image": "import io\nfrom PIL import Image\nimage = io.BytesIO()\n"
+                 "Image.new('RGB', (300, 300), 'white').save(image, 'PNG')\n"
+                 "st.image(image.getvalue(), width=300)",
+    "page_link": "for i in range(5): st.page_link('https://x.org', label=f'Link {i}')",
+    "progress": "for i in range(5): st.progress(i / 5, text=f'Progress {i}')",
+    "one_markdown_table": "st.markdown('| a | b |\\n|---|---|\\n' + '\\n'.join(f'| {i} | {c} |'"
+                          " for i, c in enumerate('abcdefgh')))",
     "one_table": "st.table(pd.DataFrame({'a': range(8), 'b': list('abcdefgh')}))",
     "one_dataframe": "st.dataframe(pd.DataFrame({'a': range(8), 'b': list('abcdefgh')}))",
 }

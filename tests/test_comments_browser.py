@@ -79,9 +79,11 @@ def test_comments_flow_from_phones_to_the_facilitator_and_the_pdf(
     expect(facilitator.locator("a[href*='evil.example']")).to_have_count(0)  # text, not a link
     expect(facilitator.locator("[data-testid='stMarkdown'] b")).to_have_count(0)
     wait_idle(facilitator)
-    checkbox = facilitator.locator("[data-testid='stCheckbox']").filter(has_text="Discuss")
+    facilitator.get_by_text("Tick the comments to discuss").click()  # built once opened
+    checkbox = facilitator.locator("[data-testid='stCheckbox']")
     expect(checkbox).to_have_count(2)
-    checkbox.nth(1).locator("label").click()  # Bo's, the later one
+    expect(checkbox.locator("b")).to_have_count(0)  # each labelled with its comment, as typed
+    checkbox.filter(has_text="<b>bold</b>").locator("label").click()  # Bo's
     marked = [c for c in storage.workshop_comments(engine, workshop.id) if c.marked]
     for _ in range(50):
         if marked:
@@ -90,11 +92,13 @@ def test_comments_flow_from_phones_to_the_facilitator_and_the_pdf(
         marked = [c for c in storage.workshop_comments(engine, workshop.id)
                            if c.marked]
     assert [c.text for c in marked] == [HOSTILE]
+    expect(facilitator.get_by_text("Marked for discussion · Bo")).to_be_visible()  # in the list
     wait_idle(facilitator)
     assert_no_exception(facilitator)
     shot(facilitator, "comments_live_en")
 
     facilitator.goto(f"{app_server.url}/results?w={workshop.code}&lang=en")
+    facilitator.get_by_text("Take it home: report, slide deck and data files").click()
     button = facilitator.get_by_role("button", name="Report (PDF)")
     button.wait_for()
     with facilitator.expect_download(timeout=120_000) as download:

@@ -339,12 +339,15 @@ def test_presenter_steps_through_one_chart_at_a_time(app_workshop) -> None:  # n
 
 def test_results_page_offers_every_download(app_workshop) -> None:  # noqa: ANN001
     at = open_page("views/results.py", app_workshop, "da")
+    assert not at.get("download_button")  # the section is closed: nothing in it is built
+    at.session_state["takehome_open"] = True
+    at.run()
     keys = {button.key for button in at.get("download_button")}
     assert {"takehome_pdf", "takehome_pptx", "takehome_xlsx", "takehome_csv",
             "takehome_json"} <= keys
 
 
-def test_deck_options_are_kept_when_their_expander_is_closed(app_workshop) -> None:  # noqa: ANN001
+def test_deck_options_are_kept_while_they_are_not_shown(app_workshop) -> None:  # noqa: ANN001
     import io
 
     from PIL import Image
@@ -355,18 +358,23 @@ def test_deck_options_are_kept_when_their_expander_is_closed(app_workshop) -> No
     logo = io.BytesIO()
     Image.new("RGB", (40, 20), "navy").save(logo, format="PNG")
     at = open_page("views/results.py", app_workshop, "en")
-    assert not at.color_picker  # closed: nothing in it is built
+    at.session_state["takehome_open"] = True
+    at.run()
+    assert not at.color_picker  # off: nothing in it is built
     at.session_state["takehome_deck_open"] = True
     at.run()
     at.color_picker(key="takehome_accent").pick("#123456").run()
     at.file_uploader(key="takehome_logo").set_value(("logo.png", logo.getvalue(), "image/png"))
     at.run()
-    at.session_state["takehome_deck_open"] = False  # closed again: the choices stay
+    at.session_state["takehome_deck_open"] = False  # off again: the choices stay
     at.run()
     assert not at.color_picker and not at.warning
     assert at.session_state[ACCENT] == "#123456"
     assert at.session_state[LOGO] == ("logo.png", logo.getvalue())
-    at.session_state["takehome_deck_open"] = True  # reopened: shown as chosen
+    at.session_state["takehome_open"] = False  # the whole section closed and reopened
+    at.run()
+    at.session_state["takehome_open"] = True
+    at.session_state["takehome_deck_open"] = True  # on again: shown as chosen
     at.run()
     assert at.color_picker(key="takehome_accent").value == "#123456"
     assert f"Logo in use: {plain('logo.png')}" in [c.value for c in at.caption]  # as typed

@@ -17,7 +17,7 @@ import streamlit as st
 from loyalty_model.i18n import fmt_number, t
 from loyalty_model.workshop import live
 from views._cached import data_version
-from views._common import engine, model, plain
+from views._common import engine, lazy_expander, model, plain, table_markdown
 
 LIVE_SECONDS = 3  # the facilitator's view refreshes itself this often
 ROOM_SECONDS = 5  # a participant's page checks this often whether results are revealed
@@ -34,24 +34,20 @@ def _live_view(workshop_id: int, version: tuple[str, ...]) -> live.LiveView:
 
 
 def layer_table(view: live.LiveView, lang: str) -> None:
-    """The facilitator's table: per layer the score, the disagreement and who has finished."""
+    """The facilitator's table: per layer the score, the disagreement and who has finished.
+    A markdown table, with what the columns mean below it: an st.dataframe took ~60 ms of every
+    load of the page to draw (benchmarks/page_speed.py)."""
+    score, spread = t("live.col_score", lang), t("live.col_spread", lang)
+    finished = t("live.col_finished", lang)
     rows = [{
         t("live.col_layer", lang): model().layer(layer.layer).name(lang),
-        t("live.col_score", lang): layer.self_score,
-        t("live.col_spread", lang): live.fmt_disagreement(layer.disagreement, lang),
-        t("live.col_finished", lang): f"{layer.finished} / {view.joined}",
+        score: "–" if layer.self_score is None else fmt_number(layer.self_score, lang),
+        spread: live.fmt_disagreement(layer.disagreement, lang),
+        finished: f"{layer.finished} / {view.joined}",
     } for layer in view.layers]
-    st.dataframe(
-        pd.DataFrame(rows), hide_index=True, width="stretch",
-        column_config={
-            t("live.col_score", lang): st.column_config.ProgressColumn(
-                t("live.col_score", lang), min_value=0, max_value=100, format="%.0f",
-                help=t("live.score_help", lang)),
-            t("live.col_spread", lang): st.column_config.TextColumn(
-                t("live.col_spread", lang), help=t("live.spread_help", lang)),
-        },
-    )
-    st.caption(t("live.spread_help", lang))  # the tooltip does not reach a projector
+    st.markdown(table_markdown(pd.DataFrame(rows), numbers=[score, spread, finished]))
+    # the notes a tooltip would hold: a tooltip does not reach a projector
+    st.caption(t("live.score_help", lang) + " " + t("live.spread_help", lang))
 
 
 def layer_bars(view: live.LiveView, lang: str) -> None:
@@ -89,24 +85,35 @@ def held_back_note(view: live.LiveView, lang: str) -> None:
 
 
 def comments_panel(view: live.LiveView, lang: str, mark: Callable[[int, str], None]) -> None:
-    """The room's comments per layer as they arrive, each with a "Discuss" box that marks it
-    for the report. Text only: a comment is shown as typed, never as markdown or HTML."""
+    """The room's comments per layer as they arrive, as one block of text, the marked ones
+    first and said to be; ticking one for discussion (it then leads its layer in the report)
+    is one click down, in an expander built only while open. Text only: a comment is shown as
+    typed, never as markdown or HTML."""
     if not view.comments:
         st.caption(t("comments.none_yet", lang))
+    by_layer = {layer.id: sorted((c for c in view.comments if c.layer == layer.id),
+                                 key=lambda c: not c.marked) for layer in model().layers}
+    blocks = []
     for layer in model().layers:
-        found = sorted((c for c in view.comments if c.layer == layer.id),
-                       key=lambda c: not c.marked)
-        if not found:
-            continue
-        st.markdown(f"**{layer.name(lang)}**")
-        for comment in found:
-            box, text = st.columns([1, 6], vertical_alignment="top")
-            key = f"mark_{comment.id}"
-            box.checkbox(t("comments.mark", lang), value=comment.marked, key=key,
-                         help=t("comments.mark_help", lang), on_change=mark,
-                         args=(comment.id, key))
-            text.markdown(plain(comment.text))
-            if comment.author:
-                text.caption(plain(comment.author))
+        lines = [f"**{layer.name(lang)}**"]
+        for comment in by_layer[layer.id]:
+            about = [t("comments.marked", lang)] if comment.marked else []
+            about += [plain(comment.author)] if comment.author else []
+            lines.append(f"- {plain(comment.text)}"
+                         + (f"  \n  :small[{' · '.join(about)}]" if about else ""))
+        if len(lines) > 1:
+            blocks.append("\n".join(lines))
+    if blocks:
+        st.markdown("\n\n".join(blocks))
+        box = lazy_expander(t("comments.mark_open", lang), "live_mark_open")
+        if box:
+            with box:
+                st.caption(t("comments.mark_help", lang))
+                for layer in model().layers:
+                    for comment in by_layer[layer.id]:
+                        key = f"mark_{comment.id}"
+                        st.checkbox(f"{plain(comment.text)} · *{layer.name(lang)}*",
+                                    value=comment.marked, key=key, on_change=mark,
+                                    args=(comment.id, key))
     if view.anonymity == "aggregates_only":
         st.caption(t("comments.held_back", lang))

@@ -1,5 +1,8 @@
 """The "Take it home" section of the results page: report, deck and data downloads.
 
+The section is an expander built only while open (views/_common.lazy_expander): its nine
+elements, six download buttons among them, were a sixth of what the page took to draw.
+
 Files are built only when a button is clicked (Streamlit's deferred download data), because a
 report renders charts and takes a second or two: nobody should wait for that on every rerun.
 The callables run outside the script thread, so everything they need is resolved up front.
@@ -24,7 +27,7 @@ from loyalty_model.takeaways.report_pdf import ReportFontError, font_paths, rend
 from loyalty_model.takeaways.report_pptx import render_pptx
 from loyalty_model.workshop import storage
 from loyalty_model.workshop.workshop_json import export_json
-from views._common import keep_value, lazy_expander, plain
+from views._common import keep_value, plain
 
 PDF = "application/pdf"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -35,17 +38,15 @@ ACCENT = "takehome_accent_kept"  # the deck's accent colour, once changed
 
 def render(engine: Engine, model: Model, workshop: storage.Workshop, settings: ScoringSettings,
            lang: str, matrix_shares: dict[str, float] | None = None) -> None:
-    st.subheader(t("takehome.heading", lang))
     st.caption(t("takehome.intro", lang))
     languages = list(LANGUAGES)
     # two segments, as the app's own language switch: no dropdown code to load for this page
     file_lang = st.segmented_control(t("takehome.language", lang), languages, default=lang,
                                      format_func=LANGUAGES.get, required=True,
                                      key="takehome_lang")
-    options = lazy_expander(t("takehome.deck_options", lang), "takehome_deck_open")
-    if options:
-        with options:
-            _deck_options(lang)
+    # a toggle, not an expander: this section is one already (expanders do not nest)
+    if st.toggle(t("takehome.deck_options", lang), key="takehome_deck_open"):
+        _deck_options(lang)
     logo = st.session_state.get(LOGO)
     style = DeckStyle(accent=st.session_state.get(ACCENT, f"#{DEFAULT_ACCENT}"),
                       logo=logo[1] if logo else None)
@@ -114,8 +115,8 @@ def _forget_logo() -> None:
 
 
 def _deck_options(lang: str) -> None:
-    """The deck's logo and accent colour. The expander is lazy (closed, nothing in it is built),
-    so the choices are kept in plain session state (LOGO, ACCENT), not only in the widgets,
+    """The deck's logo and accent colour. They are drawn only while their toggle is on, so the
+    choices are kept in plain session state (LOGO, ACCENT), not only in the widgets,
     whose state ends when they are not drawn."""
     st.file_uploader(t("takehome.logo", lang), type=["png", "jpg", "jpeg"],
                      key="takehome_logo", on_change=_keep_logo)
