@@ -38,8 +38,8 @@ def choose(page, label: str, option: str) -> None:  # noqa: ANN001
 
 
 def switch_language(page, language: str) -> None:  # noqa: ANN001
-    """Tap a language in the switch (two segments: the sidebar's, or top right on a phone)."""
-    page.locator("[class*='st-key-lang_choice']").get_by_role("radio", name=language).click()
+    """Tap a language in the switch (a button each: in the sidebar, or top right on a phone)."""
+    page.locator("[class*='st-key-lang_choice']").get_by_role("button", name=language).click()
     wait_idle(page)
 
 
