@@ -36,7 +36,7 @@ def add_participant() -> None:
     participant = added[0]
     st.session_state["participant_id"] = participant.id
     st.session_state["participant_choice"] = participant.id
-    st.session_state[NAV] = {"step": 0, "show": 0}
+    st.session_state[NAV] = {"step": 0}
 
 
 def choose_participant() -> storage.Participant | None:
@@ -77,24 +77,16 @@ total = sum(len(layer.statements) for layer in layers)
 
 
 def go_to(nav: dict, step: int) -> None:
-    """Button callback: move to a layer before the page draws it (and show it in the overview)."""
-    nav["step"] = nav["show"] = step
+    """Button callback: move to a layer before the page draws it."""
+    nav["step"] = step
 
 
 def current_step() -> int:
-    """The layer to show: a button's move, else the overview's choice, else where we were."""
+    """The layer to show: where the last button moved to (the first layer at the start)."""
     nav = st.session_state.get(NAV)
     if not isinstance(nav, dict):
-        nav = st.session_state[NAV] = {"step": 0, "show": 0}
-    if nav.get("show") is not None:  # a button moved: point the overview at the new layer
-        st.session_state["layer_jump"] = nav["show"]
-        nav["show"] = None
-    chosen = st.session_state.get("layer_jump")
-    if chosen is None:  # first visit, or the selected layer was tapped again (deselected)
-        st.session_state["layer_jump"] = nav["step"]
-    else:
-        nav["step"] = chosen
-    return min(max(int(nav["step"]), 0), len(layers) - 1)
+        nav = st.session_state[NAV] = {"step": 0}
+    return min(max(int(nav.get("step", 0)), 0), len(layers) - 1)
 
 
 step = current_step()
@@ -111,8 +103,13 @@ def layer_label(index: int) -> str:
     return f"{layers[index].order}. {layers[index].name(lang)}{mark}"
 
 
-st.segmented_control(t("assess.layers", lang), list(range(len(layers))), key="layer_jump",
-                     format_func=layer_label, label_visibility="collapsed")
+# One button per layer, the open one boxed: a button is the cheapest element to draw (the
+# segments before took ~15 ms of every load: benchmarks/element_costs.py).
+with st.container(horizontal=True, key="layer_nav"):
+    for index in range(len(layers)):
+        st.button(layer_label(index), key=f"layer_{index}",
+                  type="secondary" if index == step else "tertiary",
+                  on_click=go_to, args=(st.session_state[NAV], index))
 layer = layers[step]
 st.subheader(t("assess.layer_heading", lang, n=layer.order, total=len(layers),
                name=layer.name(lang)))
