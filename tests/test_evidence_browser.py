@@ -163,3 +163,37 @@ def test_every_tab_click_on_the_kpi_page_opens_its_tab(app_server: AppServer, br
     switch_language(page, "Dansk")
     expect(page.get_by_role("tab", selected=True)).to_have_text("Fra jeres eksporter")
     assert_no_exception(page)
+
+
+def test_a_typed_team_target_survives_a_language_switch(app_server: AppServer,
+                                                        browser) -> None:  # noqa: ANN001
+    """The targets grid is a new grid in another language (its numbers are written in it):
+    what was typed and not saved is carried over, written the new language's way."""
+    page, engine, workshop = sample_opened(app_server, browser)
+    page.get_by_role("link", name="KPIs").first.click()
+    page.get_by_role("heading", name="Targets: what each number is held against").wait_for()
+    wait_idle(page)
+    model = load_model()
+    table = target_rows(storage.kpis_frame(engine, workshop.id), model, model.scoring,
+                        storage.targets(engine, workshop.id), "en")
+    row = int(table.index[table["kpi"] == "phone_answer_rate"][0])
+    grid = page.locator("[class*='st-key-targets_editor'] [data-testid='stDataFrame']")
+    grid.click(position={"x": 40, "y": 35 + 17})
+    page.wait_for_function(IN_GRID)
+    for _ in range(TEAM_TARGET_COLUMN):
+        page.keyboard.press("ArrowRight")
+    for _ in range(row):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    editor = page.locator("textarea.gdg-input, input.gdg-input")
+    editor.wait_for()
+    editor.fill("85.5")
+    editor.press("Enter")
+    editor.wait_for(state="detached")
+    wait_idle(page)
+
+    switch_language(page, "Dansk")
+    page.get_by_role("button", name="Gem målene").click()
+    page.get_by_text(re.compile(r"Målene er gemt: .*85,5")).wait_for()
+    assert storage.targets(engine, workshop.id)["phone_answer_rate"] == pytest.approx(0.855)
+    assert_no_exception(page)

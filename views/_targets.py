@@ -2,6 +2,12 @@
 
 The table and the conversion of edited targets live in loyalty_model.assessment.targets; this file
 only lays them out and saves what the team typed.
+
+The grid's key carries the language (its numbers are written in it), so a language switch
+starts a new grid. What was typed and not saved would be lost with the old one; instead, the
+team targets the grid holds are kept as numbers on every run (TYPED), and a new grid starts from
+them, written in its own language. While a grid lives, it is given the table it started from
+(STARTED): a grid whose data changes is a new grid to Streamlit, which drops its edits.
 """
 
 from __future__ import annotations
@@ -10,13 +16,41 @@ import pandas as pd
 import streamlit as st
 
 from loyalty_model.assessment.targets import describe_targets, target_rows, targets_from_table
-from loyalty_model.i18n import fmt_plain_number, t
+from loyalty_model.i18n import fmt_plain_number, parse_number, t
 from loyalty_model.messages import localized
 from loyalty_model.workshop import storage
 from loyalty_model.workshop.settings import workshop_currency
 from views._common import engine, model
 
 ROW_HEIGHT = 68  # above 4 rem Streamlit lets a cell's text wrap
+TYPED = "targets_typed"  # (workshop id, {kpi: team target in the grid's units, None: empty})
+STARTED = "targets_started"  # (editor key, the TYPED it started from, or None: from saved)
+
+
+def _typed(edited: pd.DataFrame, lang: str) -> dict[str, float | None]:
+    """The team targets a grid holds, as numbers in its units; a text that is no number in
+    `lang` is left out (the save says what is wrong with it)."""
+    typed: dict[str, float | None] = {}
+    for kpi, raw in zip(edited["kpi"], edited["team_target"], strict=True):
+        if raw is None or pd.isna(raw) or not str(raw).strip():
+            typed[str(kpi)] = None
+            continue
+        try:
+            typed[str(kpi)] = parse_number(str(raw), lang)
+        except ValueError:
+            continue
+    return typed
+
+
+def _start(key: str, workshop_id: int) -> dict[str, float | None] | None:
+    """What the grid under `key` starts from: for a new grid, the targets typed in the one
+    before it and not saved; then the same for as long as the grid lives."""
+    started_key, start = st.session_state.get(STARTED, (None, None))
+    if started_key != key:
+        typed_for, typed = st.session_state.get(TYPED, (None, None))
+        start = typed if typed_for == workshop_id and key not in st.session_state else None
+        st.session_state[STARTED] = (key, start)
+    return start
 
 
 def render(workshop: storage.Workshop, kpis: pd.DataFrame, lang: str) -> None:
@@ -25,14 +59,20 @@ def render(workshop: storage.Workshop, kpis: pd.DataFrame, lang: str) -> None:
     saved = storage.targets(engine(), workshop.id)
     currency = workshop_currency(engine(), workshop.id)
     table = target_rows(kpis, model(), model().scoring, saved, lang, currency)
-    # typed as text in the page's number format (92,5 in Danish), read back by targets_from_table
-    table["team_target"] = table["team_target"].map(
-        lambda v: None if pd.isna(v) else fmt_plain_number(v, lang, 4)).astype(object)
     # a new key after each save: the editor starts from what is stored, instead of replaying its
     # edits onto the saved table (which cost an extra rerun that swallowed a click right after)
     saves = st.session_state.get("targets_saves", 0)
+    key = f"targets_editor_{workshop.id}_{lang}_{saves}"
+    start = _start(key, workshop.id)
+    if start is not None:  # typed in the grid before this one (another language), not saved
+        table["team_target"] = [start.get(kpi, value)
+                                for kpi, value in zip(table["kpi"], table["team_target"],
+                                                      strict=True)]
+    # typed as text in the page's number format (92,5 in Danish), read back by targets_from_table
+    table["team_target"] = table["team_target"].map(
+        lambda v: None if pd.isna(v) else fmt_plain_number(v, lang, 4)).astype(object)
     edited = st.data_editor(
-        table, hide_index=True, key=f"targets_editor_{workshop.id}_{lang}_{saves}",
+        table, hide_index=True, key=key,
         width="stretch",
         row_height=ROW_HEIGHT,  # two lines a row: a source and year wrap instead of being cut
         height=len(table) * ROW_HEIGHT + 40,  # every KPI in view: no scrolling in the table
@@ -56,6 +96,7 @@ def render(workshop: storage.Workshop, kpis: pd.DataFrame, lang: str) -> None:
             "band": st.column_config.TextColumn(t("targets.col_band", lang), width=120),
         },
     )
+    st.session_state[TYPED] = (workshop.id, _typed(edited, lang))
     if st.button(t("targets.save", lang), key="targets_save"):
         result = targets_from_table(edited, model(), lang)
         if result.problems:
@@ -65,6 +106,7 @@ def render(workshop: storage.Workshop, kpis: pd.DataFrame, lang: str) -> None:
         else:
             storage.save_targets(engine(), workshop.id, result.targets)
             st.session_state["targets_saves"] = saves + 1
+            st.session_state.pop(TYPED, None)  # the next grid starts from what is saved
             st.session_state["kpi_flash"] = (
                 t("targets.saved", lang,
                   targets=describe_targets(result.targets, model(), lang, currency))
