@@ -108,10 +108,13 @@ def test_raw_exports_targets_readings_and_actions(app_server: AppServer, browser
 
 
 
-@pytest.mark.parametrize("away", [False, True], ids=["saved", "saved_after_another_tab"])
-def test_typed_in_kpis_are_saved(app_server: AppServer, browser, away: bool) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("away", [None, "tab", "language"],
+                         ids=["saved", "saved_after_another_tab", "saved_after_a_language_switch"])
+def test_typed_in_kpis_are_saved(app_server: AppServer, browser,  # noqa: ANN001
+                                 away: str | None) -> None:
     """A value typed into the grid is saved; also after a look at another tab first (the tab
-    is built only while open, so what was typed is kept as a draft meanwhile)."""
+    is built only while open, so what was typed is kept as a draft meanwhile), and after a
+    switch to Danish (a new grid, whose numbers are written the Danish way)."""
     page, engine, workshop = sample_opened(app_server, browser)
     first = storage.kpis_frame(engine, workshop.id).iloc[0]
     rows = len(storage.kpis_frame(engine, workshop.id))
@@ -129,19 +132,24 @@ def test_typed_in_kpis_are_saved(app_server: AppServer, browser, away: bool) -> 
     editor.press("Enter")
     editor.wait_for(state="detached")
     wait_idle(page)
-    if away:
+    if away == "tab":
         page.get_by_role("tab", name="Upload a KPI file").click()
         wait_idle(page)
         expect(grid).to_have_count(0)
         page.get_by_role("tab", name="Type them in").click()
         wait_idle(page)
-    page.get_by_role("button", name="Save the KPIs").click()
-    page.get_by_text(f"{rows} KPI rows loaded and saved").wait_for()
+    if away == "language":
+        switch_language(page, "Dansk")
+        page.get_by_role("button", name="Gem nøgletallene").click()
+        page.get_by_text(f"{rows} rækker med nøgletal er indlæst og gemt").wait_for()
+    else:
+        page.get_by_role("button", name="Save the KPIs").click()
+        page.get_by_text(f"{rows} KPI rows loaded and saved").wait_for()
     stored = storage.kpis_frame(engine, workshop.id)
     changed = stored[(stored["kpi"] == first["kpi"]) & (stored["period"] == first["period"])]
     assert len(stored) == rows and changed["value"].tolist() == [0.5]
-    page.get_by_role("link", name="See the results").click()
-    page.get_by_role("heading", name="Where to improve first").wait_for()
+    page.get_by_role("link", name=re.compile("See the results|Se resultaterne")).click()
+    page.get_by_role("heading", name=re.compile("Where to improve first|Her skal I")).wait_for()
     assert_no_exception(page)
 
 

@@ -21,7 +21,8 @@ from views._common import (
 )
 
 EDITOR_SHOWN = "kpi_editor_shown"
-DRAFT = "kpi_typed_draft"  # (the stored table it began from, the table with what was typed)
+# (the stored KPIs it began from, the grid's table with what was typed, the language it is in)
+DRAFT = "kpi_typed_draft"
 
 
 def _shown(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -67,11 +68,31 @@ def _keep_typed_rows() -> None:
     """The typed-in tab is built only while open (its grid, hidden, cost every load of this
     page time to draw), so what was typed there and not saved is kept as a draft once another
     tab is chosen, and shown again when the tab is. Called in the first run without the tab:
-    the grid's edits are still in the session then, and gone after it."""
-    shown = st.session_state.pop(EDITOR_SHOWN, None)  # (editor key, stored table, its start)
+    the grid's edits are still in the session then, and gone after it. The same happens when
+    the language changes: the grid of the other language is a new grid."""
+    # (editor key, stored KPIs, the grid's start, its language)
+    shown = st.session_state.pop(EDITOR_SHOWN, None)
     edits = st.session_state.get(shown[0]) if shown else None
     if edits and any(edits.get(part) for part in ("edited_rows", "added_rows", "deleted_rows")):
-        st.session_state[DRAFT] = (shown[1], _with_edits(shown[2], edits))
+        st.session_state[DRAFT] = (shown[1], _with_edits(shown[2], edits), shown[3])
+
+
+def _in_language(frame: pd.DataFrame, written_in: str, lang: str) -> pd.DataFrame:
+    """A grid's values and targets typed in `written_in`, rewritten as `lang` writes numbers;
+    a text that is no number stays as typed (the save says what is wrong with it)."""
+    if written_in == lang:
+        return frame
+    out = frame.copy()
+    for column in ("value", "target"):
+        for index, raw in frame[column].items():
+            if raw is None or pd.isna(raw) or not str(raw).strip():
+                continue
+            try:
+                out.at[index, column] = fmt_plain_number(parse_number(str(raw), written_in),
+                                                         lang, 6)
+            except ValueError:
+                continue
+    return out
 
 
 lang = current_lang()
@@ -130,31 +151,34 @@ with raw_tab:
     raw_upload.render(workshop, current, lang)
 
 
-def typed_rows_start(stored: pd.DataFrame) -> pd.DataFrame:
-    """What the typed-in grid starts from: the draft kept while the tab was closed, if it began
+def typed_rows_start(stored: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
+    """What the typed-in grid starts from: `shown` (the stored KPIs as the page writes them),
+    or the draft kept while the tab was closed or the page in another language, if it began
     from what is stored now; if a file was loaded since, the draft is dropped and the page
     says so, rather than saving it over the new rows."""
-    began_from, draft = st.session_state.get(DRAFT, (None, None))
+    began_from, draft, written_in = st.session_state.get(DRAFT, (None, None, lang))
     if draft is None:
-        return stored
+        return shown
     if began_from.equals(stored):
-        return draft
+        return _in_language(draft, written_in, lang)
     st.session_state.pop(DRAFT)
     st.warning(t("kpis.draft_dropped", lang))
-    return stored
+    return shown
 
 
 def typed_in_tab() -> None:
     """The typed-in tab: a grid of the stored KPIs to edit, and a save button."""
     st.caption(t("kpis.manual_help", lang))
     names = {k: f"{spec.name(lang)} ({k})" for k, spec in model().kpis.items()}
-    stored_shown = _shown(current.astype({"kpi": object, "period": object}), lang)
-    editable = typed_rows_start(stored_shown)
     # a new key after each save: the editor starts from what is stored instead of replaying its
     # added rows and edits onto the saved table (see views/_targets.py)
     saves = st.session_state.get("kpi_manual_saves", 0)
     editor_key = f"kpi_editor_{lang}_{saves}"
-    st.session_state[EDITOR_SHOWN] = (editor_key, stored_shown, editable)
+    if st.session_state.get(EDITOR_SHOWN, (editor_key,))[0] != editor_key:
+        _keep_typed_rows()  # the grid of the other language: what it held goes on here
+    stored = current.astype({"kpi": object, "period": object})
+    editable = typed_rows_start(stored, _shown(stored, lang))
+    st.session_state[EDITOR_SHOWN] = (editor_key, stored, editable, lang)
     edited = st.data_editor(
         editable, num_rows="dynamic", hide_index=True, key=editor_key, placeholder="–",
         column_config={
@@ -182,6 +206,7 @@ def typed_in_tab() -> None:
             st.session_state["kpi_flash"] = t("kpis.loaded", lang, n=result.rows_ok)
             st.session_state["kpi_manual_saves"] = saves + 1
             st.session_state.pop(DRAFT, None)
+            st.session_state.pop(EDITOR_SHOWN, None)  # saved: nothing of it to carry over
             st.rerun()
 
 
