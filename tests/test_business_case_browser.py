@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import AppServer, assert_no_exception
-from tests.test_evidence_browser import IN_GRID, sample_opened
+from tests.test_evidence_browser import sample_opened, type_in_cell
 from tests.test_journey_browser import switch_language, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -37,18 +37,7 @@ def test_a_changed_assumption_counts_while_its_grid_is_closed(app_server: AppSer
     figures = page.get_by_text("Figures cited in the source article")
     figures.click()  # the grid is built once its expander opens
     grid = page.locator("[class*='st-key-bc_assumptions_en'] [data-testid='stDataFrame']")
-    grid.click(position={"x": 40, "y": 35 + 17})  # first body cell
-    page.wait_for_function(IN_GRID)
-    page.keyboard.press("ArrowRight")  # the value column
-    for _ in range(SILENT_ROW):
-        page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
-    editor = page.locator("textarea.gdg-input, input.gdg-input")
-    editor.wait_for()
-    editor.fill("50")
-    editor.press("Enter")
-    editor.wait_for(state="detached")
-    wait_idle(page)
+    type_in_cell(page, grid, 1, SILENT_ROW, "50")  # the value column
     changed = f"{complaints * 50:,}"
     expect(page.locator("[data-testid='stMarkdown'] tr").filter(
         has_text="Unhappy customers who say nothing")).to_contain_text(changed)

@@ -21,6 +21,24 @@ TEAM_TARGET_COLUMN = 6  # name, layer, value, trend, basis, starting target, tea
 IN_GRID = "() => !!document.activeElement?.closest(\"[data-testid='stDataFrame']\")"
 
 
+def type_in_cell(page, grid, column: int, row: int, text: str) -> None:  # noqa: ANN001
+    """Type `text` into the body cell (`row`, `column`) of an editable grid, as a person does:
+    click the first cell, move with the arrow keys, open the cell's editor, type, Enter."""
+    grid.click(position={"x": 40, "y": 35 + 17})  # the first body cell
+    page.wait_for_function(IN_GRID)  # the grid holds the keyboard before keys are sent
+    for _ in range(column):
+        page.keyboard.press("ArrowRight")
+    for _ in range(row):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    editor = page.locator("textarea.gdg-input, input.gdg-input")
+    editor.wait_for()
+    editor.fill(text)
+    editor.press("Enter")
+    editor.wait_for(state="detached")
+    wait_idle(page)
+
+
 def sample_opened(app_server: AppServer, browser):  # noqa: ANN001, ANN201
     """A projector-sized page that started the sample company: the page, the engine and the
     sample workshop."""
@@ -60,22 +78,8 @@ def test_raw_exports_targets_readings_and_actions(app_server: AppServer, browser
     row = table.index[table["kpi"] == "phone_answer_rate"][0]
     assert table.loc[row, "basis"] == "Starting target, not a benchmark"
     grid = page.locator("[class*='st-key-targets_editor'] [data-testid='stDataFrame']")
-    box = grid.bounding_box()
-    grid.click(position={"x": 40, "y": 35 + 17})  # first body cell
-    page.wait_for_function(IN_GRID)  # the grid holds the keyboard before keys are sent
-    for _ in range(TEAM_TARGET_COLUMN):
-        page.keyboard.press("ArrowRight")
-    for _ in range(row):
-        page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")  # open the cell's editor, then type into it
-    editor = page.locator("textarea.gdg-input, input.gdg-input")  # a text cell: team targets
-    # are typed as the page writes numbers (85 or 92,5 in Danish)
-    editor.wait_for()
-    editor.fill("85")
-    editor.press("Enter")
-    editor.wait_for(state="detached")
-    assert box is not None
-    wait_idle(page)
+    # team targets are typed as the page writes numbers (85, or 92,5 in Danish)
+    type_in_cell(page, grid, TEAM_TARGET_COLUMN, row, "85")
     page.get_by_role("button", name="Save the targets").click()
     page.get_by_text(re.compile(r"Targets saved: .*Calls answered 85\.0%")).wait_for()
     assert storage.targets(engine, workshop.id)["phone_answer_rate"] == pytest.approx(0.85)
@@ -122,16 +126,7 @@ def test_typed_in_kpis_are_saved(app_server: AppServer, browser,  # noqa: ANN001
     page.get_by_role("tab", name="Type them in").click()
     wait_idle(page)
     grid = page.locator("[class*='st-key-kpi_editor'] [data-testid='stDataFrame']")
-    editor = page.locator("textarea.gdg-input, input.gdg-input")
-    grid.click(position={"x": 40, "y": 35 + 17})  # first body cell: the KPI
-    page.wait_for_function(IN_GRID)  # the grid holds the keyboard before keys are sent
-    page.keyboard.press("ArrowRight")  # its value
-    page.keyboard.press("Enter")
-    editor.wait_for()
-    editor.fill("0.5")
-    editor.press("Enter")
-    editor.wait_for(state="detached")
-    wait_idle(page)
+    type_in_cell(page, grid, 1, 0, "0.5")  # the first row's value
     if away == "tab":
         page.get_by_role("tab", name="Upload a KPI file").click()
         wait_idle(page)
@@ -186,19 +181,7 @@ def test_a_typed_team_target_survives_a_language_switch(app_server: AppServer,
                         storage.targets(engine, workshop.id), "en")
     row = int(table.index[table["kpi"] == "phone_answer_rate"][0])
     grid = page.locator("[class*='st-key-targets_editor'] [data-testid='stDataFrame']")
-    grid.click(position={"x": 40, "y": 35 + 17})
-    page.wait_for_function(IN_GRID)
-    for _ in range(TEAM_TARGET_COLUMN):
-        page.keyboard.press("ArrowRight")
-    for _ in range(row):
-        page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
-    editor = page.locator("textarea.gdg-input, input.gdg-input")
-    editor.wait_for()
-    editor.fill("85.5")
-    editor.press("Enter")
-    editor.wait_for(state="detached")
-    wait_idle(page)
+    type_in_cell(page, grid, TEAM_TARGET_COLUMN, row, "85.5")
 
     switch_language(page, "Dansk")
     page.get_by_role("button", name="Gem målene").click()
