@@ -33,10 +33,11 @@ def _live_view(workshop_id: int, version: tuple[str, ...]) -> live.LiveView:
     return live.live_view(engine(), workshop_id, model())
 
 
-def layer_table(view: live.LiveView, lang: str) -> None:
-    """The facilitator's table: per layer the score, the disagreement and who has finished.
-    A markdown table, with what the columns mean below it: an st.dataframe took ~60 ms of every
-    load of the page to draw (benchmarks/page_speed.py)."""
+def layer_table(view: live.LiveView, lang: str, heading: str) -> None:
+    """The facilitator's table under `heading`: per layer the score, the disagreement and who
+    has finished, and what the columns mean (a tooltip does not reach a projector). One
+    markdown element: an st.dataframe took ~60 ms of every load of the page to draw, and each
+    element ~5 ms more (benchmarks/page_speed.py)."""
     score, spread = t("live.col_score", lang), t("live.col_spread", lang)
     finished = t("live.col_finished", lang)
     rows = [{
@@ -45,9 +46,10 @@ def layer_table(view: live.LiveView, lang: str) -> None:
         spread: live.fmt_disagreement(layer.disagreement, lang),
         finished: f"{layer.finished} / {view.joined}",
     } for layer in view.layers]
-    st.markdown(table_markdown(pd.DataFrame(rows), numbers=[score, spread, finished]))
-    # the notes a tooltip would hold: a tooltip does not reach a projector
-    st.caption(t("live.score_help", lang) + " " + t("live.spread_help", lang))
+    st.markdown(f"**{heading}**\n\n"
+                + table_markdown(pd.DataFrame(rows), numbers=[score, spread, finished])
+                + f"\n\n:gray[:small[{t('live.score_help', lang)} "
+                  f"{t('live.spread_help', lang)}]]")
 
 
 def layer_bars(view: live.LiveView, lang: str) -> None:
@@ -84,26 +86,27 @@ def held_back_note(view: live.LiveView, lang: str) -> None:
                   smallest=view.smallest_group), icon=":material/shield_person:")
 
 
-def comments_panel(view: live.LiveView, lang: str, mark: Callable[[int, str], None]) -> None:
-    """The room's comments per layer as they arrive, as one block of text, the marked ones
-    first and said to be; ticking one for discussion (it then leads its layer in the report)
-    is one click down, in an expander built only while open. Text only: a comment is shown as
-    typed, never as markdown or HTML."""
+def comments_panel(view: live.LiveView, lang: str, mark: Callable[[int, str], None],
+                   heading: str) -> None:
+    """The room's comments per layer as they arrive under `heading`, as one block of text,
+    the marked ones first and said to be; ticking one for discussion (it then leads its layer
+    in the report) is one click down, in an expander built only while open. Text only: a
+    comment is shown as typed, never as markdown or HTML."""
     if not view.comments:
-        st.caption(t("comments.none_yet", lang))
+        st.markdown(f"**{heading}**\n\n:gray[:small[{t('comments.none_yet', lang)}]]")
     by_layer = {layer.id: sorted((c for c in view.comments if c.layer == layer.id),
                                  key=lambda c: not c.marked) for layer in model().layers}
-    blocks = []
+    blocks = [f"**{heading}**"]
     for layer in model().layers:
         lines = [f"**{layer.name(lang)}**"]
         for comment in by_layer[layer.id]:
             about = [t("comments.marked", lang)] if comment.marked else []
             about += [plain(comment.author)] if comment.author else []
             lines.append(f"- {plain(comment.text)}"
-                         + (f"  \n  :small[{' · '.join(about)}]" if about else ""))
+                         + (f"  \n  :gray[:small[{' · '.join(about)}]]" if about else ""))
         if len(lines) > 1:
             blocks.append("\n".join(lines))
-    if blocks:
+    if len(blocks) > 1:
         st.markdown("\n\n".join(blocks))
         box = lazy_expander(t("comments.mark_open", lang), "live_mark_open")
         if box:
