@@ -287,3 +287,21 @@ def test_a_workshop_without_a_team_is_not_created_and_what_was_typed_stays(app_d
     assert "workshop_code" not in at.session_state
     assert at.text_input(key="new_name").value == "Q4"
     assert at.number_input(key="new_smallest").value == 6
+
+
+def test_the_rating_page_moves_by_layer_and_shows_coaching_once_opened(
+        sample_workshop: tuple[storage.Workshop, str]) -> None:
+    """A button per layer opens that layer; the coaching prompts are built once their expander
+    is opened, and are the open layer's."""
+    at = app("en", sample_workshop)
+    at.run()
+    at.switch_page("views/assess.py").run()
+    assert at.subheader[0].value == "Layer 1 of 5: Product"
+    prompts = [prompt("en") for prompt in load_model().layer("delivery").coaching]
+    at.button(key="layer_2").click().run()
+    assert at.subheader[0].value == "Layer 3 of 5: Delivery"
+    assert not any(prompts[0] in m.value for m in at.markdown)  # closed: not built
+    at.session_state["assess_coaching_open"] = True
+    at.run()
+    assert any(prompts[0] in m.value for m in at.markdown)
+    assert not errors(at)

@@ -12,7 +12,7 @@ from loyalty_model.i18n import t
 from loyalty_model.workshop import live, storage
 from views import _outage
 from views._browser import scroll_to_top
-from views._common import current_lang, engine, model, require_workshop
+from views._common import current_lang, engine, lazy_expander, model, require_workshop
 from views._rating import refusals, statement_radios
 
 NAV = "assess_nav"
@@ -124,8 +124,10 @@ statement_radios(participant, layer.statements, answers, lang, prefix="rate")
 layer_done = sum(1 for s in layer.statements if s.id in answers)
 st.caption(t("assess.layer_progress", lang, done=layer_done, total=len(layer.statements)))
 
-with st.expander(t("assess.coaching", lang)):
-    st.markdown("\n".join(f"- {prompt(lang)}" for prompt in layer.coaching))
+coaching = lazy_expander(t("assess.coaching", lang), "assess_coaching_open")
+if coaching:  # built only while open
+    with coaching:
+        st.markdown("\n".join(f"- {prompt(lang)}" for prompt in layer.coaching))
 
 nav = st.session_state[NAV]
 back, forward = st.columns(2)
