@@ -305,3 +305,20 @@ def test_the_rating_page_moves_by_layer_and_shows_coaching_once_opened(
     at.run()
     assert any(prompts[0] in m.value for m in at.markdown)
     assert not errors(at)
+
+
+def test_why_the_starting_targets_is_built_once_opened(
+        sample_workshop: tuple[storage.Workshop, str], app_db: Path) -> None:
+    engine = storage.make_engine(f"sqlite:///{app_db}")
+    loaded = set(storage.kpis_frame(engine, sample_workshop[0].id)["kpi"])
+    notes = [spec.default_target_note("en") for spec in load_model().kpis.values()
+             if spec.default_target_note is not None and spec.id in loaded]
+    at = app("en", sample_workshop)
+    at.run()
+    at.switch_page("views/kpis.py").run()
+    assert notes and notes[0] not in " ".join(m.value for m in at.markdown)  # closed
+    at.session_state["targets_why_open"] = True
+    at.run()
+    shown = " ".join(m.value for m in at.markdown)
+    assert all(note in shown for note in notes)
+    assert not errors(at)
