@@ -210,13 +210,14 @@ live_panel(workshop.id)
 
 st.divider()
 history = team_trend(series_version(workshop), workshop, lang)
-if history["workshop"].nunique() < 2:  # heading and note in one element
-    st.markdown(f"### {t('trend.heading', lang)}\n\n:gray[:small[{t('trend.only_one', lang)}]]")
-else:
+in_series = history["workshop"].nunique() >= 2
+if in_series:
     st.subheader(t("trend.heading", lang))
+else:  # heading and note in one element
+    st.markdown(f"### {t('trend.heading', lang)}\n\n:gray[:small[{t('trend.only_one', lang)}]]")
 if st.session_state.pop("trend_linked", False):
     st.success(t("trend.linked", lang))
-if history["workshop"].nunique() >= 2:
+if in_series:
     measures = {"self": t("chart.self", lang), "kpi": t("chart.kpi", lang)}
     show_chart(("layer_trend", lang, history), lambda: charts.layer_trend_chart(
         history.assign(measure=history["measure"].map(measures)), model(), lang),
