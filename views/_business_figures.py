@@ -57,13 +57,19 @@ def page_defaults(from_kpis: dict[str, FromKpi], customers: float | None = None
                   ) -> dict[str, float]:
     """Each figure as the page starts it, in the page's units; `customers` scales the
     complaints (bc.default_values)."""
-    values = bc.default_values(from_kpis, customers)
-    return {"customers": round(values["customers"]), "arpc": float(values["arpc"]),
+    values = {**bc.default_values(from_kpis, customers),
+              "discount_rate": bc.DEFAULT_DISCOUNT_RATE, "horizon": bc.DEFAULT_HORIZON_YEARS}
+    shown = {name: values[name] * 100 if name in PERCENT else values[name] for name in ORDER}
+    return {**shown, "customers": round(values["customers"]), "arpc": float(values["arpc"]),
             "churn": round(values["churn"] * 100, 1),  # the field's precision: 0.1 %
-            "improvement": values["improvement"] * 100, "margin": values["margin"] * 100,
-            "complaints": round(values["complaints"]), "resolved": values["resolved"] * 100,
-            "discount_rate": bc.DEFAULT_DISCOUNT_RATE * 100,
-            "horizon": bc.DEFAULT_HORIZON_YEARS}
+            "complaints": round(values["complaints"])}
+
+
+def as_inputs(figures: dict[str, float]) -> bc.Inputs:
+    """The figures in the page's units as the business case computes with them."""
+    return bc.Inputs(**{name: figures[name] / 100 if name in PERCENT else figures[name]
+                        for name in ORDER if name != "horizon"},
+                     horizon=int(figures["horizon"]))
 
 
 def origin(name: str, value: float, default: float, from_kpis: dict[str, FromKpi],
@@ -142,8 +148,8 @@ def your_figures(box: DeltaGenerator | None, from_kpis: dict[str, FromKpi],
     field says what)."""
     if box is None:
         currency = workshop_currency(engine(), workshop.id) if workshop else DEFAULT_CURRENCY
-        customers = _kept("customers", page_defaults(from_kpis, 0)["customers"])
-        defaults = page_defaults(from_kpis, customers)
+        customers = _kept("customers", page_defaults(from_kpis)["customers"])
+        defaults = page_defaults(from_kpis, customers)  # the complaints scale with them
         return {name: _kept(name, defaults[name]) for name in ORDER}, currency
     with box:
         with st.columns([1, 3])[0]:  # a narrow field: a code is three letters
@@ -157,7 +163,7 @@ def your_figures(box: DeltaGenerator | None, from_kpis: dict[str, FromKpi],
                     _keep(name, value, defaults[name])
                     if value is not None:
                         st.caption(source_of(name, value, defaults[name], from_kpis,
-                                             figures["customers"] or 0, lang, currency))
+                                             figures["customers"], lang, currency))
                 if name == "customers":  # the complaints' default scales with the customers
                     defaults = page_defaults(from_kpis, figures["customers"])
     if None in figures.values():

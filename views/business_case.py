@@ -13,7 +13,7 @@ from loyalty_model.i18n import t
 from loyalty_model.takeaways.business_charts import iceberg_chart, survival_chart
 from loyalty_model.workshop import storage
 from views._business_assumptions import assumption_values
-from views._business_figures import KEPT, summary, your_figures
+from views._business_figures import KEPT, as_inputs, summary, your_figures
 from views._cached import show_chart
 from views._common import (
     current_lang,
@@ -48,11 +48,7 @@ arpc_note = bc.arpc_note(from_kpis.get("arpc"), model(), lang, currency)
 if arpc_note and f"{KEPT}arpc" not in st.session_state:  # a typed figure is the user's
     st.info(arpc_note, icon=":material/info:")
 ranges = bc.assumption_ranges(model(), assumptions)
-inputs = bc.Inputs(customers=figures["customers"], arpc=figures["arpc"],
-                   churn=figures["churn"] / 100, margin=figures["margin"] / 100,
-                   improvement=figures["improvement"] / 100, complaints=figures["complaints"],
-                   resolved=figures["resolved"] / 100,
-                   discount_rate=figures["discount_rate"] / 100, horizon=int(figures["horizon"]))
+inputs = as_inputs(figures)
 problems = inputs.problems()
 if problems:
     for name in problems:  # every input's label key is business.<name>
