@@ -41,18 +41,21 @@ def choose_language(code: str) -> None:
 
 
 # "lang" is plain session state, not a widget's: a page switch can reset a widget's state, and
-# the language must survive it. A participant's phone has no sidebar worth opening: the switch
-# sits on the page, top right, instead of behind the sidebar's unlabelled "»". One button per
-# language, the one in use filled: one tap, and the cheapest element to draw on every page of
-# the app (segments took ~15 ms more of each load, a dropdown ~80 ms of a first one).
-language_place = (st.sidebar if not participant_visit else st).container(
-    horizontal=True, horizontal_alignment="right" if participant_visit else "left",
-    vertical_alignment="center", key="lang_choice")
-with language_place:
-    st.markdown(f":small[{t('app.language', lang)}]", width="content")
-    for code, name in LANGUAGES.items():
-        st.button(name, key=f"lang_{code}", type="secondary" if code == lang else "tertiary",
-                  on_click=choose_language, args=(code,))
+# the language must survive it. With two languages the switch is one button naming the other
+# one ("Dansk" on an English page): one tap, and the cheapest element to draw on every page of
+# the app. The label, a text and a button for each language took ~15 ms of each load, segments
+# ~15 ms more, a dropdown ~80 ms of a first one (benchmarks/page_speed.py, element_costs.py).
+# A participant's phone has no sidebar worth opening: there the button sits on the page, top
+# right, instead of behind the sidebar's unlabelled "»".
+other = next(code for code in LANGUAGES if code != lang)
+switch = dict(label=LANGUAGES[other], key="lang_switch", icon=":material/translate:",
+              help=t("app.switch_language", lang), type="tertiary", on_click=choose_language,
+              args=(other,))
+if participant_visit:
+    with st.container(horizontal=True, horizontal_alignment="right", key="lang_choice"):
+        st.button(**switch)
+else:
+    st.sidebar.button(**switch)
 
 pages = [st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=url is None)
          for path, title, icon, url in PAGES]
