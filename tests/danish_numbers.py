@@ -13,6 +13,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 
 import pandas as pd
 
@@ -67,12 +68,53 @@ def _walk(node: object) -> Iterator[object]:
             yield from _walk(child)
 
 
+class _Tables(HTMLParser):
+    """The rows of every <table> in an HTML text, each a list of its cells' text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:  # noqa: ARG002
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self.tables:
+            self.tables[-1][-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(at: object) -> list[list[list[str]]]:
+    """The tables an AppTest run drew with st.html (views/_table.py): rows of cell texts, the
+    heading row first, as a reader sees them (entities decoded)."""
+    found: list[list[list[str]]] = []
+    for node in _walk(at._tree):  # noqa: SLF001
+        if getattr(node, "type", "") == "html":
+            parser = _Tables()
+            parser.feed(str(getattr(getattr(node, "proto", None), "body", "")))
+            found += parser.tables
+    return found
+
+
 def page_texts(at: object) -> Iterator[str]:
     """Every text and number an AppTest run shows: text elements, labels, options, values and
     table cells; a float widget value counts with its decimal point unless shown as a whole."""
     for node in _walk(at._tree):  # noqa: SLF001 (AppTest has no public walk over all elements)
         kind = getattr(node, "type", "")
-        if kind == "html":  # the app's own style sheets and scripts, not shown as text
+        if kind == "html":  # style sheets and scripts are not shown; a table's cells are
+            parser = _Tables()
+            parser.feed(str(getattr(getattr(node, "proto", None), "body", "")))
+            yield from (cell for table in parser.tables for row in table for cell in row)
             continue
         for name in ("value", "label", "body", "help", "placeholder", "delta", "caption"):
             value = getattr(node, name, None) if kind not in ("dataframe", "arrow_data_frame",

@@ -77,6 +77,7 @@ def test_raw_exports_targets_readings_and_actions(app_server: AppServer, browser
                         storage.targets(engine, workshop.id), "en")
     row = table.index[table["kpi"] == "phone_answer_rate"][0]
     assert table.loc[row, "basis"] == "Starting target, not a benchmark"
+    page.get_by_role("button", name="Change the team targets").click()  # the table, as a grid
     grid = page.locator("[class*='st-key-targets_editor'] [data-testid='stDataFrame']")
     # team targets are typed as the page writes numbers (85, or 92,5 in Danish)
     type_in_cell(page, grid, TEAM_TARGET_COLUMN, row, "85")
@@ -180,6 +181,7 @@ def test_a_typed_team_target_survives_a_language_switch(app_server: AppServer,
     table = target_rows(storage.kpis_frame(engine, workshop.id), model, model.scoring,
                         storage.targets(engine, workshop.id), "en")
     row = int(table.index[table["kpi"] == "phone_answer_rate"][0])
+    page.get_by_role("button", name="Change the team targets").click()  # the table, as a grid
     grid = page.locator("[class*='st-key-targets_editor'] [data-testid='stDataFrame']")
     type_in_cell(page, grid, TEAM_TARGET_COLUMN, row, "85.5")
 

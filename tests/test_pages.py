@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from loyalty_model.model import load_model
 from loyalty_model.workshop import sample, storage
+from tests.danish_numbers import html_tables
 from views._results_layers import LAYER_KEY, TABS_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -321,4 +322,65 @@ def test_why_the_starting_targets_is_built_once_opened(
     at.run()
     shown = " ".join(m.value for m in at.markdown)
     assert all(note in shown for note in notes)
+    assert not errors(at)
+
+
+def test_the_targets_are_a_table_until_the_team_changes_them(
+        sample_workshop: tuple[storage.Workshop, str], app_db: Path) -> None:
+    """The targets step is read far more than typed in: a table, and the grid only after
+    "Change the team targets"; "Cancel" drops what was typed, "Save" stores it."""
+    workshop = sample_workshop[0]
+    engine = storage.make_engine(f"sqlite:///{app_db}")
+    storage.save_targets(engine, workshop.id, {"phone_answer_rate": 0.85})
+    at = app("en", sample_workshop)
+    at.run()
+    at.switch_page("views/kpis.py").run()
+
+    def targets_table() -> list[list[str]]:
+        return [row for table in html_tables(at) for row in table if "Team target" in table[0]]
+
+    rows = {row[0]: row for row in targets_table()}
+    assert rows["Calls answered"][6] == "85.0%"  # the saved team target, written like the start
+    assert rows["Calls answered"][5] == "95.0%" and rows["Calls answered"][3] == "█▅▃▁"
+    assert not at.dataframe  # no grid
+
+    at.button(key="targets_edit").click().run()  # the same rows as a grid, typed in
+    assert len(at.dataframe) == 1 and not targets_table()
+    at.session_state["targets_typed"] = (workshop.id, {"phone_answer_rate": 70.0})  # typed
+    at.button(key="targets_cancel").click().run()
+    assert targets_table() and not at.dataframe
+    at.button(key="targets_edit").click().run()  # a new grid starts from what is saved
+    grid = at.dataframe[0].value
+    assert grid.loc[grid["kpi"] == "phone_answer_rate", "team_target"].tolist() == ["85"]
+    assert storage.targets(engine, workshop.id) == {"phone_answer_rate": pytest.approx(0.85)}
+    assert not errors(at)
+
+
+def test_a_trend_is_drawn_in_the_targets_table_as_blocks() -> None:
+    from views._targets import sparkline
+
+    assert sparkline([1.0, 2.0, 3.0]) == "▁▅█"
+    assert sparkline([0.5, 0.5]) == "▄▄"  # flat: mid-height, not a fall to the floor
+    assert sparkline(None) == sparkline([1.0]) == "–"
+
+
+def test_who_is_rating_is_a_button_per_participant(
+        sample_workshop: tuple[storage.Workshop, str], app_db: Path) -> None:
+    """Each person taps their own name; the radios then hold that person's answers, and "Add a
+    participant" opens the form instead of the questions."""
+    engine = storage.make_engine(f"sqlite:///{app_db}")
+    people = storage.list_participants(engine, sample_workshop[0].id)
+    first, second = people[0], people[1]
+    statement = load_model().layers[0].statements[0].id
+    at = app("en", sample_workshop)
+    at.run()
+    at.switch_page("views/assess.py").run()
+    boxed = [b.label for b in at.button if b.key.startswith("who_") and b.proto.type == "secondary"]
+    assert boxed == [first.name]  # the first participant rates until another name is tapped
+    at.button(key=f"who_{second.id}").click().run()
+    assert at.session_state["participant_id"] == second.id
+    answer = storage.participant_answers(engine, second.id).get(statement)
+    assert answer is not None and at.radio[0].value == answer
+    at.button(key="who_new").click().run()
+    assert at.text_input(key="participant_name") is not None and not at.radio
     assert not errors(at)

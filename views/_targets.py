@@ -1,7 +1,10 @@
-"""The targets step of the KPI page: each loaded KPI, what it is scored against, editable.
+"""The targets step of the KPI page: each loaded KPI and what it is scored against, as a table;
+"Change the team targets" turns it into a grid where the team types its own.
 
 The table and the conversion of edited targets live in loyalty_model.assessment.targets; this file
-only lays them out and saves what the team typed.
+only lays them out and saves what the team typed. The table is shown as markdown until the team
+chooses to change it: an editable grid took ~67 ms of every load of the KPI page, a third of
+what the page may take (benchmarks/page_speed.py), for a step most visits only read.
 
 The grid's key carries the language (its numbers are written in it), so a language switch
 starts a new grid. What was typed and not saved would be lost with the old one; instead, the
@@ -21,10 +24,13 @@ from loyalty_model.messages import localized
 from loyalty_model.workshop import storage
 from loyalty_model.workshop.settings import workshop_currency
 from views._common import engine, lazy_expander, model
+from views._table import show_table
 
 ROW_HEIGHT = 68  # above 4 rem Streamlit lets a cell's text wrap
 TYPED = "targets_typed"  # (workshop id, {kpi: team target in the grid's units, None: empty})
 STARTED = "targets_started"  # (editor key, the TYPED it started from, or None: from saved)
+EDITING = "targets_editing"  # plain session state: the grid stays open across a language switch
+SPARKS = "▁▂▃▄▅▆▇█"
 
 
 def _typed(edited: pd.DataFrame, lang: str) -> dict[str, float | None]:
@@ -53,12 +59,60 @@ def _start(key: str, workshop_id: int) -> dict[str, float | None] | None:
     return start
 
 
+def sparkline(values: list[float] | None) -> str:
+    """A trend as block characters (▂▄▆█), lowest to highest of its own values: the grid's line
+    chart in a table cell."""
+    if not values or len(values) < 2:
+        return "–"
+    low, high = min(values), max(values)
+    steps = len(SPARKS) - 1
+    return "".join(SPARKS[round((v - low) / (high - low) * steps) if high > low else steps // 2]
+                   for v in values)
+
+
+def _set_editing(editing: bool) -> None:
+    st.session_state[EDITING] = editing
+    if not editing:  # cancelled: what was typed goes, the table shows what is saved
+        st.session_state.pop(TYPED, None)
+        st.session_state["targets_saves"] = st.session_state.get("targets_saves", 0) + 1
+
+
+def _static_table(table: pd.DataFrame, lang: str) -> None:
+    shown = pd.DataFrame({
+        t("targets.col_kpi", lang): table["name"],
+        t("targets.col_layer", lang): table["layer"],
+        t("targets.col_value", lang): table["value"],
+        t("targets.col_trend", lang): table["trend"].map(sparkline),
+        t("targets.col_basis", lang): table["basis"],
+        t("targets.col_starting", lang): table["starting_target"].map(lambda v: v or "–"),
+        t("targets.col_team", lang): table["team_target_shown"].map(lambda v: v or "–"),
+        t("targets.col_score", lang): table["score"].map(
+            lambda v: "–" if pd.isna(v) else fmt_plain_number(v, lang, 0)),
+        t("targets.col_band", lang): table["band"],
+    })
+    numbers = [t(f"targets.col_{c}", lang)  # the trend too: right-aligned, never broken
+               for c in ("value", "trend", "starting", "team", "score")]
+    widths = dict(zip(shown.columns, (2.0, 1.7, 1.1, 0.9, 2.0, 1.1, 1.1, 0.7, 1.6), strict=True))
+    show_table(shown, numbers=numbers, widths=widths, min_width_rem=52)
+
+
 def render(workshop: storage.Workshop, kpis: pd.DataFrame, lang: str) -> None:
     # heading and note in one element: the browser spends ~5 ms drawing each
     st.markdown(f"### {t('targets.heading', lang)}\n\n:gray[:small[{t('targets.intro', lang)}]]")
     saved = storage.targets(engine(), workshop.id)
     currency = workshop_currency(engine(), workshop.id)
     table = target_rows(kpis, model(), model().scoring, saved, lang, currency)
+    if st.session_state.get(EDITING):
+        _grid(workshop, table, lang, currency)
+    else:
+        _static_table(table, lang)
+        st.button(t("targets.edit", lang), key="targets_edit", icon=":material/edit:",
+                  on_click=_set_editing, args=(True,))
+    _why_starting(table, lang)
+
+
+def _grid(workshop: storage.Workshop, table: pd.DataFrame, lang: str, currency: str) -> None:
+    """The editable grid, its save and its cancel."""
     # a new key after each save: the editor starts from what is stored, instead of replaying its
     # edits onto the saved table (which cost an extra rerun that swallowed a click right after)
     saves = st.session_state.get("targets_saves", 0)
@@ -97,7 +151,11 @@ def render(workshop: storage.Workshop, kpis: pd.DataFrame, lang: str) -> None:
         },
     )
     st.session_state[TYPED] = (workshop.id, _typed(edited, lang))
-    if st.button(t("targets.save", lang), key="targets_save"):
+    with st.container(horizontal=True):
+        save = st.button(t("targets.save", lang), key="targets_save", type="primary")
+        st.button(t("targets.cancel", lang), key="targets_cancel", type="tertiary",
+                  on_click=_set_editing, args=(False,))
+    if save:
         result = targets_from_table(edited, model(), lang)
         if result.problems:
             st.error(t("targets.problems", lang))
@@ -106,12 +164,16 @@ def render(workshop: storage.Workshop, kpis: pd.DataFrame, lang: str) -> None:
         else:
             storage.save_targets(engine(), workshop.id, result.targets)
             st.session_state["targets_saves"] = saves + 1
+            st.session_state[EDITING] = False
             st.session_state.pop(TYPED, None)  # the next grid starts from what is saved
             st.session_state["kpi_flash"] = (
                 t("targets.saved", lang,
                   targets=describe_targets(result.targets, model(), lang, currency))
                 if result.targets else t("targets.cleared", lang))
             st.rerun()
+
+
+def _why_starting(table: pd.DataFrame, lang: str) -> None:
     why = lazy_expander(t("targets.why_starting", lang), "targets_why_open")
     if why:  # built only while open; one element for all notes
         why.markdown("\n\n".join(

@@ -20,7 +20,7 @@ from loyalty_model.messages import Message, Number
 from loyalty_model.model import KpiSpec, Model, ScoringSettings
 
 TABLE_COLUMNS = ["kpi", "name", "layer", "value", "trend", "basis", "starting_target",
-                 "team_target", "unit", "score", "band"]
+                 "team_target", "team_target_shown", "unit", "score", "band"]
 
 
 def scale(spec: KpiSpec) -> float:
@@ -75,6 +75,9 @@ def target_rows(kpis: pd.DataFrame | None, model: Model, settings: ScoringSettin
             else _with_unit(fmt_kpi_value(spec.default_target, spec.unit, lang, currency),
                             spec, lang),
             "team_target": None if team is None else round(team * factor, 6),
+            # as the starting target is written, for a table that is read, not typed in
+            "team_target_shown": "" if team is None
+            else _with_unit(fmt_kpi_value(team, spec.unit, lang, currency), spec, lang),
             "unit": unit_label(spec, lang),
             "score": None if result.score is None else round(result.score),
             "band": t(f"band.{result.band}", lang) if result.band else t("band.unscored", lang),
