@@ -17,6 +17,8 @@ from html.parser import HTMLParser
 
 import pandas as pd
 
+from loyalty_model.takeaways.chart_images import svg_text
+
 NUMBER = re.compile(r"(?<![\w.,\d])\d[\d.,]*\d(?![\w\d])|(?<![\w.,\d])\d(?![\w\d.,])")
 DATE = re.compile(r"(?<!\d)\d{1,2}\.\d{1,2}\.\d{4}(?!\d)")
 DANISH = re.compile(r"\d{1,3}(\.\d{3})*(,\d+)?|\d+(,\d+)?")
@@ -119,7 +121,9 @@ def page_texts(at: object) -> Iterator[str]:
         for name in ("value", "label", "body", "help", "placeholder", "delta", "caption"):
             value = getattr(node, name, None) if kind not in ("dataframe", "arrow_data_frame",
                                                                 "data_editor") else None
-            if isinstance(value, str):
+            if isinstance(value, str) and 'class="skab-chart"' in value:
+                yield from svg_text(value)  # a chart: the texts it shows, not its markup
+            elif isinstance(value, str):
                 yield STYLE.sub(" ", value)
             elif isinstance(value, float) and name == "value":
                 yield from _number_widget(node, value)
@@ -142,10 +146,17 @@ def _number_widget(node: object, value: float) -> Iterator[str]:
 
 
 def chart_locales(at: object) -> list[dict]:
-    """The number locale in every chart's spec: what Vega formats the axes with."""
+    """The number locale in every Vega chart's spec (the client page draws Vega charts)."""
     return [json.loads(node.proto.spec).get("config", {}).get("locale", {})
             for node in _walk(at._tree)  # noqa: SLF001
             if getattr(node, "type", "") in ("vega_lite_chart", "arrow_vega_lite_chart")]
+
+
+def svg_charts(at: object) -> list[str]:
+    """The charts a run drew as SVG (views/_cached.show_chart): their markup."""
+    return [str(node.value) for node in _walk(at._tree)  # noqa: SLF001
+            if getattr(node, "type", "") == "markdown"
+            and 'class="skab-chart"' in str(getattr(node, "value", ""))]
 
 
 def deck_texts(content: bytes) -> Iterator[str]:

@@ -94,7 +94,7 @@ def test_aggregates_only_shows_nothing_with_two_and_results_with_three(
     assert_no_exception(facilitator)
     live = facilitator.locator("[data-testid='stMarkdown'] table").first
     expect(live).not_to_contain_text(re.compile(r"\b(67|75|100)\b"))  # no score of 5 and 3
-    expect(facilitator.locator("[data-testid='stVegaLiteChart']")).to_have_count(0)
+    expect(facilitator.locator(".skab-chart")).to_have_count(0)
     shot(facilitator, f"anonymity_live_two_{lang}")
     facilitator.goto(f"{app_server.url}/results?w={code}&lang={lang}")
     expect(facilitator.get_by_text(words["nothing"])).to_be_visible(timeout=TIMEOUT)
@@ -109,13 +109,13 @@ def test_aggregates_only_shows_nothing_with_two_and_results_with_three(
     every_statement = facilitator.get_by_text(words["all_statements"])
     every_statement.wait_for(timeout=LIVE_TIMEOUT)  # rated statements to show: the chart's box
     every_statement.click()  # built only while open
-    expect(facilitator.locator("[data-testid='stVegaLiteChart']")).to_have_count(
+    expect(facilitator.locator(".skab-chart")).to_have_count(
         1, timeout=LIVE_TIMEOUT)
     wait_idle(facilitator)
     expect(facilitator.get_by_text(words["held"])).to_have_count(0)
     shot(facilitator, f"anonymity_live_three_{lang}")
     facilitator.goto(f"{app_server.url}/results?w={code}&lang={lang}")
-    facilitator.locator("[data-testid='stVegaLiteChart']").first.wait_for()
+    facilitator.locator(".skab-chart svg").first.wait_for()
     expect(facilitator.get_by_text(words["nothing"])).to_have_count(0)
     assert_no_exception(facilitator)
     engine.dispose()

@@ -19,7 +19,7 @@ SILENT_ROW = 2  # "For every customer who complains, 26 unhappy customers say no
 
 def silent_customers(page) -> str:  # noqa: ANN001 (playwright Page)
     """The iceberg table's "unhappy customers who say nothing" (or its Danish) value."""
-    row = page.locator("[data-testid='stMarkdown'] tr").filter(
+    row = page.locator("[data-testid='stHtml'] tr").filter(
         has_text=re.compile("Unhappy customers who say nothing|Utilfredse kunder"))
     return row.locator("td").nth(1).inner_text().replace("\xa0", " ")
 
@@ -29,7 +29,7 @@ def test_a_changed_assumption_counts_while_its_grid_is_closed(app_server: AppSer
     page, _, _ = sample_opened(app_server, browser)
     page.get_by_role("link", name="Business case").first.click()
     page.get_by_role("heading", name="Business case").wait_for()
-    page.get_by_role("tab", name="The complaints iceberg").click()
+    page.get_by_role("button", name="The complaints iceberg").click()
     wait_idle(page)
     before = silent_customers(page)
     complaints = int(before.replace(",", "")) // 26
@@ -39,7 +39,7 @@ def test_a_changed_assumption_counts_while_its_grid_is_closed(app_server: AppSer
     grid = page.locator("[class*='st-key-bc_assumptions_en'] [data-testid='stDataFrame']")
     type_in_cell(page, grid, 1, SILENT_ROW, "50")  # the value column
     changed = f"{complaints * 50:,}"
-    expect(page.locator("[data-testid='stMarkdown'] tr").filter(
+    expect(page.locator("[data-testid='stHtml'] tr").filter(
         has_text="Unhappy customers who say nothing")).to_contain_text(changed)
 
     figures.click()  # closed: the grid is gone, its figure still counts

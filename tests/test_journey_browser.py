@@ -33,7 +33,7 @@ def wait_idle(page) -> None:  # noqa: ANN001
 def switch_language(page, language: str) -> None:  # noqa: ANN001
     """Show the app in `language`: the switch is one button naming the other language (in the
     sidebar, or top right on a phone); a page already in `language` is left as it is."""
-    switch = page.locator("[class*='st-key-lang_switch'] button").first
+    switch = page.locator("[class*='st-key-lang_switch'] button:visible").first
     if language in switch.inner_text():
         switch.click()
         wait_idle(page)
@@ -116,8 +116,7 @@ def test_first_time_user_journey(app_server: AppServer, browser, tmp_path: Path)
     page.get_by_role("heading", name="Where to improve first").wait_for()
     wait_idle(page)
     assert_no_exception(page)
-    page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
-                 ).first.wait_for()  # the verdict's chart; the others are one click down
+    page.locator(".skab-chart svg").first.wait_for()  # the verdict's chart; others one click down
     assert page.get_by_text("Blind spot").count() >= 1
     page.screenshot(path=str(tmp_path / "results.png"), full_page=True)
 

@@ -21,6 +21,7 @@ from loyalty_model.model import Model, load_model
 from loyalty_model.takeaways import charts
 from loyalty_model.workshop import live, storage
 from loyalty_model.workshop.access import FREE_ATTEMPTS
+from tests.danish_numbers import svg_charts
 
 ROOT = Path(__file__).resolve().parent.parent
 NASTY = "<b>x</b><script>alert(1)</script>"
@@ -348,7 +349,7 @@ def test_the_next_workshop_of_the_team_shows_the_trend(app_engine: Engine, model
     room = Room(app_engine)
     rate_layers(app_engine, storage.add_participant(app_engine, room.workshop.id), model, {})
     at = room.facilitator()
-    charts_before = len(at.get("vega_lite_chart"))
+    charts_before = len(svg_charts(at))
     at.session_state["follow_up_open"] = True  # open "Next workshop of this team"
     at.run()
     at.text_input(key="follow_up_name").set_value("Next quarter")
@@ -368,7 +369,7 @@ def test_the_next_workshop_of_the_team_shows_the_trend(app_engine: Engine, model
     st.cache_data.clear()
     at.run()
     assert not problems(at), problems(at)
-    assert len(at.get("vega_lite_chart")) == charts_before + 1  # the spread chart + the trend
+    assert len(svg_charts(at)) == charts_before + 1  # the spread chart + the trend
 
 
 def _show_configured_url() -> None:

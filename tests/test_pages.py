@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from loyalty_model.model import load_model
 from loyalty_model.workshop import sample, storage
-from tests.danish_numbers import html_tables
+from tests.danish_numbers import html_tables, svg_charts
 from views._results_layers import LAYER_KEY, TABS_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +74,7 @@ def test_a_wrong_facilitator_key_opens_nothing(sample_workshop: tuple[storage.Wo
     at.run()
     at.switch_page("views/results.py").run()
     assert not at.exception
-    assert at.info and not at.get("vega_lite_chart")
+    assert at.info and not svg_charts(at)
 
 
 def test_results_show_the_sample_story(sample_workshop: tuple[storage.Workshop, str]) -> None:
@@ -86,22 +86,24 @@ def test_results_show_the_sample_story(sample_workshop: tuple[storage.Workshop, 
     layers = [e.label for e in at.expander]
     assert any(label.startswith("1. Delivery · Blind spot") for label in layers)
     assert any("Fault correction · Hidden strength" in label for label in layers)
-    assert "Loyalty: attitude and behaviour" in [tab.label for tab in at.tabs]
-    # closed layers and unselected tabs are lazy: only the verdict's chart is built
-    assert len(at.get("vega_lite_chart")) == 1
+    assert "Loyalty: attitude and behaviour" in [
+        b.label for b in at.button if b.key.startswith("results_view_")]
+    # closed layers and views not chosen are lazy: only the verdict's chart is built
+    assert len(svg_charts(at)) == 1
     reading = "On-time delivery fell"  # in the verdict's line, and in the layer's own reading
     assert " ".join(m.value for m in at.markdown).count(reading) == 1
 
     for layer in load_model().layers:  # the room opens every layer...
         at.session_state[f"{LAYER_KEY}{layer.id}"] = True
-    at.session_state[TABS_KEY] = "Loyalty: attitude and behaviour"  # ...and the matrix tab
+    at.button(key="results_view_3").click().run()  # ...and the matrix view
+    assert at.session_state[TABS_KEY] == "Loyalty: attitude and behaviour"
     at.run()
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert text.count(reading) == 2  # the delivery layer's reading, built once it is open
     assert "**True loyalty** · 40%" in text  # the matrix tab: its quadrants and shares
     # the verdict's chart, one spread chart per rated layer, the matrix
-    assert len(at.get("vega_lite_chart")) == 1 + len(load_model().layers) + 1
+    assert len(svg_charts(at)) == 1 + len(load_model().layers) + 1
 
 
 def test_sample_button_opens_a_fresh_copy(app_db: Path) -> None:

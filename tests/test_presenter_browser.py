@@ -22,7 +22,7 @@ MEASURE = """
   const main = document.querySelector('[data-testid="stMain"]');
   const boxes = [...main.querySelectorAll(
       '[data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"], h1, h2, '
-      + 'button, [data-testid="stPageLink"], [data-testid="stVegaLiteChart"]')]
+      + 'button, [data-testid="stPageLink"], .skab-chart svg')]
     .filter(e => e.offsetParent !== null)
     .map(e => { const r = e.getBoundingClientRect();
                 return {what: e.tagName + ' ' + (e.dataset.testid || ''), top: r.top,
@@ -60,7 +60,7 @@ def test_every_slide_fits_the_projector(app_server: AppServer, browser, lang: st
         slides += 1
         comments_slide = said in page.locator("h1, h2").first.inner_text()
         if slides > 1 and not comments_slide:  # charts draw after the run ends
-            page.locator("[data-testid='stVegaLiteChart'] .marks").first.wait_for()
+            page.locator(".skab-chart svg").first.wait_for()
         page.wait_for_timeout(300)
         assert_no_exception(page)
         measured = page.evaluate(MEASURE)
@@ -69,7 +69,7 @@ def test_every_slide_fits_the_projector(app_server: AppServer, browser, lang: st
             assert box["left"] >= 0 and box["right"] <= WIDTH + 1, (slides, box)
         small = [t for t in measured["texts"] if t["size"] < SMALLEST_TYPE]
         assert not small, (slides, small[:5])
-        charts = [b for b in measured["boxes"] if b["what"].endswith("stVegaLiteChart")]
+        charts = [b for b in measured["boxes"] if b["what"].startswith("svg")]
         if comments_slide:  # the comments the room marked, as typed, in large type
             assert not charts, slides
             shown_comments |= {text for text in marked if page.get_by_text(text).count()}

@@ -27,6 +27,7 @@ from loyalty_model.takeaways.report_pdf import ReportFontError, render_pdf
 from loyalty_model.takeaways.report_pptx import render_pptx
 from loyalty_model.takeaways.report_text import gap_text
 from loyalty_model.workshop import sample
+from tests.danish_numbers import svg_charts
 
 DAY = date(2026, 11, 22)
 PLAN = pd.DataFrame([
@@ -321,10 +322,10 @@ def test_presenter_steps_through_one_chart_at_a_time(app_workshop) -> None:  # n
         assert not at.exception, at.exception[0].value
         heading = at.header[0].value
         if heading.endswith(t("presenter.comments_layer", lang, layer="")):
-            assert not at.get("vega_lite_chart")  # the room's marked words, as quotes
+            assert not svg_charts(at)  # the room's marked words, as quotes
             assert any(m.value.startswith("> ") for m in at.markdown)
         else:
-            assert len(at.get("vega_lite_chart")) == 1  # one chart at a time
+            assert len(svg_charts(at)) == 1  # one chart at a time
         seen.append(heading)
     layers = {layer.id: layer.name(lang) for layer in load_model().layers}
     spread = {id_: t("presenter.spread_layer", lang, layer=name) for id_, name in layers.items()}

@@ -1,10 +1,15 @@
 """Charts and assessments computed once per data version, not on every run of a page.
 
 Building an Altair chart (the encodings, the schema validation, the locale configuration) costs
-far more than drawing it: 0.1–0.3 s per chart on the results and facilitator pages, paid again
-on every rerun and every live tick. What a chart shows depends only on stored data (fingerprinted
-by `storage.workshop_data_version`, one query), the language and the page's settings, so its
-Vega-Lite spec is cached under those and handed to the browser as is.
+0.1–0.3 s per chart on the results and facilitator pages, paid again on every rerun and every
+live tick. What a chart shows depends only on stored data (fingerprinted by
+`storage.workshop_data_version`, one query), the language and the page's settings, so the chart
+is cached under those.
+
+It is cached as an SVG drawn by vl-convert (loyalty_model.takeaways.chart_images), sent as one
+HTML element. A Vega chart drawn in the browser took ~60 ms of every load of a page (loading
+and running Vega); the SVG costs the browser what a picture does. Hovering a mark still shows
+its values (as the SVG's titles); zoom and selection, which no chart here uses, are gone.
 
 The caller names everything the chart depends on in `key`; the builder is not hashed.
 """
@@ -20,15 +25,11 @@ import streamlit as st
 from loyalty_model.assessment.kpi_scoring import kpi_trend, layer_kpi_trend
 from loyalty_model.assessment.scoring import Assessment, assess
 from loyalty_model.model import ScoringSettings
+from loyalty_model.takeaways.chart_images import chart_svg
 from loyalty_model.takeaways.presenter_slides import Slide, slides_for
 from loyalty_model.takeaways.report_data import ReportData, from_workshop
 from loyalty_model.workshop import live, storage
 from views._common import engine, model
-
-try:  # the exact conversion st.altair_chart does (data as Arrow, Streamlit's theme defaults)
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as _to_spec
-except ImportError:  # pragma: no cover (a Streamlit without it: Altair's own dict)
-    _to_spec = None
 
 
 def data_version(workshop_id: int) -> tuple[str, ...]:
@@ -37,14 +38,26 @@ def data_version(workshop_id: int) -> tuple[str, ...]:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _spec(key: tuple[Hashable, ...], _build: Callable[[], Any]) -> dict:
-    chart = _build()
-    return _to_spec(chart) if _to_spec is not None else chart.to_dict()
+def _svg(key: tuple[Hashable, ...], _build: Callable[[], Any], width: int | None,
+         height: int | None) -> str:
+    spec = _build().to_dict(validate=False)
+    if height:
+        spec["height"] = height
+    if width:  # the whole chart, its axes and legend included, is this wide
+        spec.update(width=width, autosize={"type": "fit-x", "contains": "padding"})
+    return chart_svg(spec)  # in the language of the spec's own locale (charts.localised)
 
 
-def show_chart(key: tuple[Hashable, ...], build: Callable[[], Any], **options: Any) -> None:
-    """`st.altair_chart(build(), **options)`, with the chart built only when `key` is new."""
-    st.vega_lite_chart(spec=_spec(key, build), **options)
+def show_chart(key: tuple[Hashable, ...], build: Callable[[], Any], width: int | None = None,
+               height: int | None = None) -> None:
+    """The chart `build()` makes, built and drawn only when `key` is new. `width` (the whole
+    chart's, in pixels) and `height` (the plot's) override the chart's own: give the width the
+    chart has on the page at 1440 px, so its text is drawn at its size. The SVG shrinks to a
+    narrower place (a phone), never grows.
+
+    Markdown, not st.html: st.html removes inline SVG."""
+    st.markdown(f'<div class="skab-chart" role="img">{_svg(key, build, width, height)}</div>',
+                unsafe_allow_html=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -3,11 +3,12 @@
 The verdict (views/results.py) answers "where do we start, and why" on one projected screen; the
 detail a room asks for next sits one click down, once per layer, so no reading is repeated.
 
-Both the layer expanders and the tabs of the other views are lazy (Streamlit's stateful
-containers, on_change="rerun"): only an open expander and the selected tab are built and sent.
-Closed, they used to cost the page eight hidden Vega charts and some forty elements that the
-browser drew anyway, about half of the page's render time (benchmarks/page_speed.py); opening
-one costs a rerun, which the cached assessment and chart specs keep short.
+The layer expanders are lazy (Streamlit's stateful containers, on_change="rerun") and of the
+other views only the chosen one is built: closed, they used to cost the page eight hidden Vega
+charts and some forty elements that the browser drew anyway, about half of the page's render
+time (benchmarks/page_speed.py); opening one costs a rerun, which the cached assessment and
+chart specs keep short. The other views are chosen with a button each, not tabs: the page
+draws buttons anyway, and the tabs' own code took ~15 ms of every load.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from views._common import lazy_expander, plain
 
 # Session-state keys of the lazy containers; tests open them by setting these.
 LAYER_KEY = "results_layer_"  # + layer id: True while that layer's expander is open
-TABS_KEY = "results_more_tab"  # the label of the open tab among the other views
+TABS_KEY = "results_more_tab"  # the label of the open view among the other views
 
 
 def _chart(chart_key: tuple, name: str, build: Callable[[], Any], **options: Any) -> None:
@@ -94,8 +95,7 @@ def _statements(assessment: Assessment, layer_id: str, model: Model, lang: str,
         st.caption(t("results.not_rated_layer", lang))
         return
     _chart(chart_key, f"spread_{layer_id}",
-           lambda: charts.spread_chart(assessment, model, lang, layer_id).properties(title=""),
-           width="stretch")
+           lambda: charts.spread_chart(assessment, model, lang, layer_id).properties(title=""))
     for point in (s for s in assessment.discussion_points() if s.layer == layer_id):
         st.markdown(t("results.discussion_line", lang,
                       statement=model.statement(point.statement_id).text(lang).rstrip("."),
@@ -116,35 +116,33 @@ def _comments(comments: Sequence[storage.Comment], layer_id: str, lang: str) -> 
 
 def more_views(assessment: Assessment, model: Model, lang: str, trend: pd.DataFrame,
                matrix: dict | None, chart_key: tuple = ()) -> None:
-    """Disagreement, gaps, the trend and the loyalty matrix, each one tab away; `chart_key`
+    """Disagreement, gaps, the trend and the loyalty matrix, each one button away; `chart_key`
     see `_chart`."""
     st.subheader(t("results.more", lang))
     names = [t("results.tab_discussion", lang), t("results.tab_gaps", lang)]
     has_trend = trend["period"].nunique() > 1
     names += [t("results.tab_trend", lang)] if has_trend else []
     names += [t("results.tab_matrix", lang)] if matrix else []
-    tabs = iter(st.tabs(names, key=TABS_KEY, on_change="rerun"))
-    tab = next(tabs)
-    if tab.open:  # only the open tab is built and drawn: see the module docstring
-        with tab:
-            _discussion(assessment, model, lang)
-    tab = next(tabs)
-    if tab.open:
-        with tab:
-            _chart(chart_key, "gaps", lambda: charts.gaps_chart(assessment, model, lang),
-                   width="stretch")
-            st.caption(t("results.gaps_help", lang,
-                         threshold=int(assessment.settings.gap_threshold)))
-    tab = next(tabs, None) if has_trend else None
-    if tab is not None and tab.open:
-        with tab:
-            _chart(chart_key, "kpi_trend", lambda: charts.kpi_trend_chart(trend, model, lang),
-                   width="stretch", height=360)
-            st.caption(t("results.trend_help", lang))
-    tab = next(tabs, None) if matrix else None
-    if tab is not None and tab.open:
-        with tab:
-            _matrix(matrix, model, lang, chart_key)
+    shown = names.index(st.session_state[TABS_KEY]) if st.session_state.get(
+        TABS_KEY) in names else 0  # another language's label: the first view
+    with st.container(horizontal=True, key="results_views"):
+        for index, name in enumerate(names):
+            st.button(name, key=f"results_view_{index}",
+                      type="secondary" if index == shown else "tertiary",
+                      on_click=st.session_state.__setitem__, args=(TABS_KEY, name))
+    view = names[shown]
+    if view == t("results.tab_discussion", lang):
+        _discussion(assessment, model, lang)
+    elif view == t("results.tab_gaps", lang):
+        _chart(chart_key, "gaps", lambda: charts.gaps_chart(assessment, model, lang), width=960)
+        st.caption(t("results.gaps_help", lang,
+                     threshold=int(assessment.settings.gap_threshold)))
+    elif view == t("results.tab_trend", lang):
+        _chart(chart_key, "kpi_trend", lambda: charts.kpi_trend_chart(trend, model, lang),
+               width=960, height=360)
+        st.caption(t("results.trend_help", lang))
+    else:
+        _matrix(matrix, model, lang, chart_key)
 
 
 def _discussion(assessment: Assessment, model: Model, lang: str) -> None:
@@ -164,8 +162,7 @@ def _matrix(matrix: dict, model: Model, lang: str, chart_key: tuple) -> None:
     chart_column, text_column = st.columns([3, 2])
     with chart_column:
         _chart(chart_key, "matrix",
-               lambda: charts.loyalty_matrix_chart(matrix["shares"], model, lang),
-               width="stretch")
+               lambda: charts.loyalty_matrix_chart(matrix["shares"], model, lang), width=560)
         st.caption(t("results.matrix_help", lang, n=matrix["joined"]))
     with text_column:
         for quadrant, texts in model.matrix.items():

@@ -12,7 +12,7 @@ from loyalty_model.i18n import t
 from loyalty_model.workshop import live, storage
 from views import _outage
 from views._browser import scroll_to_top
-from views._common import current_lang, engine, lazy_expander, model, require_workshop
+from views._common import current_lang, engine, lazy_expander, model, plain, require_workshop
 from views._rating import refusals, statement_radios
 
 NAV = "assess_nav"
@@ -57,8 +57,8 @@ def choose_participant() -> storage.Participant | None:
         current = st.session_state.get("participant_id")
         st.session_state[CHOICE] = current if current in by_id else next(iter(by_id), NEW)
     choice = st.session_state[CHOICE]
-    labels = dict(zip(by_id, live.participant_labels([p.name for p in people], lang),
-                      strict=True))
+    labels = dict(zip(by_id, (plain(label) for label in live.participant_labels(  # as typed
+        [p.name for p in people], lang)), strict=True))
     with st.container(horizontal=True, vertical_alignment="center", key="who_rates"):
         st.markdown(f"**{t('assess.who', lang)}**", width="content")
         for pid, label in labels.items():

@@ -1,8 +1,10 @@
 """Business case: what loyalty is worth, from the team's own figures and sourced assumptions.
 
-The page leads with the figures in use on one line and what they add up to, one story per tab.
-The fields that set the figures and the grid of the article's assumptions are one click down,
-each in an expander built only while open: they were most of what the page took to draw.
+The page leads with the figures in use on one line and what they add up to, one story at a time
+(a button each). The fields that set the figures and the grid of the article's assumptions are
+one click down, each in an expander built only while open: they were most of what the page took
+to draw. Text that reads as one block is one element, and the tables are fixed-layout HTML
+(views/_table.py): each element, and each kind of element, costs every load its drawing.
 """
 
 import pandas as pd
@@ -22,28 +24,27 @@ from views._common import (
     lazy_expander,
     model,
     plain,
-    table_markdown,
 )
+from views._table import show_table
 
 lang = current_lang()
 st.title(t("business.title", lang))
-st.write(t("business.intro", lang))
-
 workshop = current_workshop()
-if workshop is not None:
-    st.caption(t("common.workshop_caption", lang, name=plain(workshop.name),
-                 team=plain(workshop.team), code=workshop.code))
+st.markdown(t("business.intro", lang) + ("" if workshop is None else "\n\n:gray[:small[" + t(
+    "common.workshop_caption", lang, name=plain(workshop.name), team=plain(workshop.team),
+    code=workshop.code) + "]]"))
 from_kpis = bc.defaults_from_kpis(storage.kpis_frame(engine(), workshop.id) if workshop else None)
 
-st.subheader(t("business.inputs", lang))
 in_use = st.empty()  # the figures' line, written once the fields (if open) have been read
 figures, currency = your_figures(lazy_expander(t("business.change_figures", lang),
                                                "bc_figures_open"), from_kpis, workshop, lang)
 assumptions = assumption_values(lazy_expander(t("business.assumptions", lang),
                                               "bc_assumptions_open"), lang)
+heading = f"### {t('business.inputs', lang)}"  # and the line of figures: one element
 if figures is None:
+    in_use.markdown(heading)
     st.stop()  # the field says what is wrong; nothing is computed from a misread number
-in_use.markdown(summary(figures, from_kpis, lang, currency))
+in_use.markdown(f"{heading}\n\n{summary(figures, from_kpis, lang, currency)}")
 arpc_note = bc.arpc_note(from_kpis.get("arpc"), model(), lang, currency)
 if arpc_note and f"{KEPT}arpc" not in st.session_state:  # a typed figure is the user's
     st.info(arpc_note, icon=":material/info:")
@@ -55,35 +56,37 @@ if problems:
         st.warning(t("business.invalid", lang, name=t(f"business.{name}", lang)))
     st.stop()
 
-# One story per tab, only the open one built; the open tab is remembered by position, so a
-# language switch keeps it (set as the tabs' state before they are drawn: see views/kpis.py).
+# One story at a time, a button each, only the open one built; remembered by position, so a
+# language switch keeps it.
 labels = [t("business.retention_heading", lang), t("business.iceberg_heading", lang)]
-st.session_state.setdefault(f"bc_tab_{lang}", labels[st.session_state.get("bc_tab_index", 0)])
-retention_tab, iceberg_tab = st.tabs(labels, key=f"bc_tab_{lang}", on_change="rerun")
-if st.session_state.get(f"bc_tab_{lang}") in labels:
-    st.session_state["bc_tab_index"] = labels.index(st.session_state[f"bc_tab_{lang}"])
+shown = min(int(st.session_state.get("bc_tab_index", 0)), len(labels) - 1)
+with st.container(horizontal=True, key="bc_stories"):
+    for index, label in enumerate(labels):
+        st.button(label, key=f"bc_story_{index}", type="secondary" if index == shown
+                  else "tertiary", on_click=st.session_state.__setitem__,
+                  args=("bc_tab_index", index))
 
-if retention_tab.open:
-    with retention_tab:
-        case = bc.retention_case(inputs, assumptions, lang, currency, ranges)
-        show_chart(("survival", lang, inputs), lambda: survival_chart(inputs, lang),
-                   width="stretch")
-        st.markdown(table_markdown(pd.DataFrame([  # long explanations wrap, none is cut
-            {t("business.col_figure", lang): t(f.label, lang, **f.label_values),
-             t("business.col_value", lang): bc.figure_text(f, lang, currency),
-             t("business.col_how", lang): t(f.how, lang, **f.how_values)}
-            for f in case
-        ]), numbers=[t("business.col_value", lang)]))
-        for caveat in bc.caveats(model(), lang):  # beside the figure that uses the 68 %
-            st.caption(caveat)
 
-if iceberg_tab.open:
-    with iceberg_tab:
-        st.write(t("business.iceberg_intro", lang))
-        berg = bc.iceberg(inputs.complaints, assumptions, inputs.resolved, ranges)
-        show_chart(("iceberg", lang, berg), lambda: iceberg_chart(berg, lang), width="stretch")
-        st.markdown(table_markdown(pd.DataFrame([
-            {t("business.col_figure", lang): label, t("business.col_value", lang): value,
-             t("business.col_how", lang): how}
-            for label, value, how in bc.iceberg_rows(berg, assumptions, lang)
-        ]), numbers=[t("business.col_value", lang)]))
+
+def figures_table(rows: list[tuple[str, str, str]]) -> None:
+    """(figure, value, how it is calculated) rows: long explanations wrap, none is cut."""
+    value = t("business.col_value", lang)
+    show_table(pd.DataFrame(rows, columns=[t("business.col_figure", lang), value,
+                                           t("business.col_how", lang)]),
+               numbers=[value], widths={value: 0.7, t("business.col_how", lang): 1.6},
+               min_width_rem=36)
+
+
+if shown == 0:
+    case = bc.retention_case(inputs, assumptions, lang, currency, ranges)
+    show_chart(("survival", lang, inputs), lambda: survival_chart(inputs, lang), width=960)
+    figures_table([(t(f.label, lang, **f.label_values), bc.figure_text(f, lang, currency),
+                    t(f.how, lang, **f.how_values)) for f in case])
+    caveats = bc.caveats(model(), lang)  # beside the figure that uses the 68 %
+    if caveats:
+        st.caption("\n\n".join(caveats))
+else:
+    st.write(t("business.iceberg_intro", lang))
+    berg = bc.iceberg(inputs.complaints, assumptions, inputs.resolved, ranges)
+    show_chart(("iceberg", lang, berg), lambda: iceberg_chart(berg, lang), width=960)
+    figures_table(list(bc.iceberg_rows(berg, assumptions, lang)))

@@ -189,8 +189,7 @@ def live_panel(workshop_id: int) -> None:
         if every_statement:
             with every_statement:
                 show_chart(("live_spread", lang, tuple(view.assessment.statements)),
-                           lambda: charts.spread_chart(view.assessment, model(), lang),
-                           width="stretch")
+                           lambda: charts.spread_chart(view.assessment, model(), lang))
     comments_panel(view, lang, mark, t("comments.live_heading", lang))
 
 
@@ -220,8 +219,7 @@ if st.session_state.pop("trend_linked", False):
 if in_series:
     measures = {"self": t("chart.self", lang), "kpi": t("chart.kpi", lang)}
     show_chart(("layer_trend", lang, history), lambda: charts.layer_trend_chart(
-        history.assign(measure=history["measure"].map(measures)), model(), lang),
-        width="stretch")
+        history.assign(measure=history["measure"].map(measures)), model(), lang), width=960)
     st.caption(t("trend.help", lang))
 
 # Closed, these expanders build nothing (lazy_expander): the page opens faster.

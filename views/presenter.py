@@ -36,7 +36,8 @@ h1, h2 { font-size: 2.4rem !important; padding: 0 !important; }
   font-size: 1.5rem !important; }
 </style>
 """
-CHART_HEIGHT = 560  # px of a 900 px projector view: the chart is the slide
+CHART_HEIGHT = 500  # px of a 900 px projector view, the plot's: the chart is the slide
+CHART_WIDTH = 1240  # px, labels included: the slide's width on a 1440 px projector
 
 lang = current_lang()
 st.html(PROJECTOR_CSS)  # style only: Streamlit puts it where it takes no space
@@ -90,7 +91,7 @@ elif current.chart is None:  # the verdict: where to start, in the model's own s
         st.caption(brief_reading(data.assessment, layer_id, data.model, lang, data.currency))
 else:
     show_chart(("slide", position, *data_key),
-               lambda: projector_chart(current.chart, CHART_HEIGHT),
-               width="stretch", height=CHART_HEIGHT)
+               lambda: projector_chart(current.chart, CHART_HEIGHT), width=CHART_WIDTH,
+               height=CHART_HEIGHT)
     st.caption(current.caption)
 st.page_link("views/results.py", label=t("presenter.back", lang), icon=":material/target:")

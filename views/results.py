@@ -54,18 +54,19 @@ chart_key = (*data_key, lang)
 chart_column, verdict_column = st.columns([3, 2], gap="large")
 with chart_column:
     show_chart(("self_vs_kpi", *chart_key),
-               lambda: charts.self_vs_kpi_chart(assessment, model(), lang), width="stretch")
+               lambda: charts.self_vs_kpi_chart(assessment, model(), lang), width=560)
     st.caption(t("results.self_vs_kpi_help", lang))
 with verdict_column:
-    # the heading and each layer with why, in one element (the browser spends ~5 ms on each)
+    # the heading, each layer with why and the note that WOW waits, in one element: the
+    # browser spends ~5 ms on each element, and an info box's own code ~10 ms more
+    waiting = after_basics(assessment, model(), lang)
     st.markdown("\n\n".join([f"### {t('results.priorities', lang)}", *(
         f"**{rank}. {model().layer(layer_id).name(lang)}** · "
         f"{t(f'status.{status_key(assessment, layer_id)}', lang)}"
         f"  \n:small[{brief_reading(assessment, layer_id, model(), lang, currency)}]"
-        for rank, layer_id in enumerate(assessment.priorities[:3], start=1))]))
-    waiting = after_basics(assessment, model(), lang)
-    if waiting:
-        st.info(f"**{t('reading.after_basics', lang)}** — {t('reading.after_basics_help', lang)}")
+        for rank, layer_id in enumerate(assessment.priorities[:3], start=1)), *(
+        [f":blue[**{t('reading.after_basics', lang)}** — "
+         f"{t('reading.after_basics_help', lang)}]"] if waiting else [])]))
     if st.button(t("results.to_actions", lang), type="primary", icon=":material/task_alt:",
                  key="results_to_actions", width="stretch"):
         st.switch_page("views/actions.py")

@@ -1,4 +1,5 @@
-"""Altair charts as PNG images for the PDF report and the slide deck, rendered by vl-convert.
+"""Altair charts as images, rendered by vl-convert: PNG for the PDF report and the slide deck,
+SVG for the app's pages.
 
 The reports must show exactly the charts the app shows, so they go through the same Vega-Lite
 spec instead of a screenshot. vl-convert runs Vega in-process (no browser, no network: external
@@ -8,7 +9,9 @@ once per process: a consultant who downloads the PDF and then the deck pays for 
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import struct
 from functools import lru_cache
 
@@ -53,3 +56,57 @@ def png_size(png: bytes) -> tuple[int, int]:
         raise ValueError("not a PNG image")
     width, height = struct.unpack(">II", png[16:24])
     return width, height
+
+
+# The page's look for charts drawn as SVG: its font (the browser draws the text), quiet axes,
+# and no background of their own.
+SVG_CONFIG = {
+    "background": "transparent",
+    "font": '"Source Sans", "Source Sans Pro", sans-serif',
+    "axis": {"labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": 600,
+             "labelColor": "#55575d", "titleColor": "#31333f", "gridColor": "#e6e9ef",
+             "domainColor": "#c7cad1", "tickColor": "#c7cad1"},
+    "legend": {"labelFontSize": 12, "titleFontSize": 13, "labelColor": "#31333f"},
+    "title": {"fontSize": 15, "fontWeight": 600, "color": "#31333f", "anchor": "start"},
+    "view": {"stroke": None},
+}
+# A mark Vega describes for screen readers ("Layer: Product; Score: 59") is closed in place
+# (<path .../>): it gets the same words as a <title>, which the browser shows on hover.
+_MARK = re.compile(r'<(path|rect|circle|line|text|image)\b([^>]*?\baria-label="([^"]*)"[^>]*?)/>')
+_SIZE = re.compile(r'<svg\b([^>]*?) width="([\d.]+)" height="([\d.]+)"')
+
+
+def chart_svg(chart: alt.TopLevelMixin | dict, lang: str = "en") -> str:
+    """`chart` as an inline SVG that shrinks with its container (never past its own width) and
+    shows each mark's values on hover; numbers in the language's format."""
+    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
+    own = spec.get("config", {})
+    config = {**SVG_CONFIG, **own}  # the chart's own settings win, one level deep
+    config.update({key: {**value, **own[key]} for key, value in SVG_CONFIG.items()
+                   if isinstance(value, dict) and isinstance(own.get(key), dict)})
+    spec = {**spec, "config": config}
+    return _render_svg(json.dumps(spec, sort_keys=True, ensure_ascii=False),
+                       LOCALES.get(lang, "en-US"))
+
+
+@lru_cache(maxsize=128)
+def _render_svg(spec_json: str, locale: str) -> str:
+    import vl_convert
+
+    try:
+        svg = vl_convert.vegalite_to_svg(spec_json, format_locale=locale, allowed_base_urls=[])
+    except Exception as error:  # vl-convert raises plain ValueError/RuntimeError
+        raise ChartRenderError(f"could not render a chart: {error}") from error
+    svg = _MARK.sub(lambda m: f"<{m[1]}{m[2]}><title>{m[3]}</title></{m[1]}>", svg)
+    size = _SIZE.search(svg)
+    if size:  # the drawn size becomes a ceiling; the width follows the container
+        width = float(size[2])
+        svg = _SIZE.sub(f'<svg\\1 width="100%" style="max-width:{width:.0f}px;'
+                        f'height:auto" data-width="{size[2]}" data-height="{size[3]}"', svg,
+                        count=1)
+    return svg
+
+
+def svg_text(svg: str) -> list[str]:
+    """The texts an SVG chart shows (axis labels, titles, legends), for tests and checks."""
+    return [html.unescape(text) for text in re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)]
