@@ -6,6 +6,8 @@ aggregate, text safety of participant names, isolation of participant links, rat
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +39,12 @@ def rate_layers(engine: Engine, person: storage.Participant, model: Model, ratin
 
 # --- aggregates --------------------------------------------------------------------------------
 
+
+
+def live_figures(at: AppTest) -> dict[str, str]:
+    """The facilitator's live figures (views/_live_ui.live_figures): label -> number shown."""
+    return {html.unescape(label): value for m in at.markdown for label, value in re.findall(
+        r'skab-figure-label">([^<]*)</div><div class="skab-figure-value">([^<]*)<', m.value)}
 
 def test_finished_per_layer_counts_complete_layers_only(model: Model) -> None:
     product = [s.id for s in model.layer("product").statements]
@@ -184,11 +192,11 @@ def test_join_rate_and_the_facilitator_sees_the_room(app_engine: Engine) -> None
 
     facilitator = room.facilitator()
     assert not problems(facilitator), problems(facilitator)
-    metrics = {m.label: m.value for m in facilitator.metric}
+    metrics = {m.label: m.value for m in facilitator.metric} | live_figures(facilitator)
     assert metrics["Joined"] == "1" and metrics["Answers"] == str(len(radios))
     assert metrics["Join code"] == room.workshop.code
     assert "Anna" in texts(facilitator)
-    assert facilitator.get("imgs") or facilitator.get("image")  # the QR code
+    assert any("skab-qr" in m.value and "<svg" in m.value for m in facilitator.markdown)  # QR
 
 
 def test_a_refreshed_participant_link_resumes_with_answers(app_engine: Engine) -> None:
@@ -223,7 +231,7 @@ def test_a_participant_link_never_carries_facilitator_rights(app_engine: Engine)
     at.run()
     assert [t.value for t in at.title] == ["Join the workshop"]
     assert "facilitator_key" not in at.session_state and "w" not in at.query_params
-    assert not at.metric and not at.toggle
+    assert not at.metric and not at.toggle and not live_figures(at)
 
 
 def test_a_token_from_another_workshop_opens_nothing(app_engine: Engine) -> None:
@@ -326,6 +334,7 @@ def test_the_facilitate_page_needs_the_key(app_engine: Engine) -> None:
     room.key = "not-the-key"
     at = room.facilitator()
     assert not problems(at) and at.info and not at.metric and not at.toggle
+    assert not live_figures(at)
 
 
 @pytest.mark.parametrize("lang", ["en", "da"])
@@ -359,7 +368,7 @@ def test_the_next_workshop_of_the_team_shows_the_trend(app_engine: Engine, model
     assert new_code != room.workshop.code
     # the new key is shown once, alone: no join code or QR code next to it
     assert any(f"w={new_code}&k=" in c.value for c in at.code)
-    assert not at.metric and not at.get("imgs")
+    assert not at.metric and not any("skab-qr" in m.value for m in at.markdown)
     at.button(key="key_saved").click().run()
     assert not any("&k=" in c.value for c in at.code)  # gone for good
     assert {m.label: m.value for m in at.metric}["Join code"] == new_code

@@ -9,6 +9,7 @@ live.fmt_disagreement).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import pandas as pd
@@ -31,6 +32,24 @@ def live_view(workshop_id: int) -> live.LiveView:
 def _live_view(workshop_id: int, version: tuple[str, ...]) -> live.LiveView:
     """Keyed on `version` (storage.workshop_data_version), which the body need not read."""
     return live.live_view(engine(), workshop_id, model())
+
+
+FIGURES_CSS = (  # like st.metric: a small label over a large number; a fixed string
+    "<style>.skab-figures{display:flex;gap:1rem;flex-wrap:wrap}.skab-figure{flex:1 1 8rem}"
+    ".skab-figure-label{font-size:0.875rem}.skab-figure-value{font-size:2.25rem;"
+    "line-height:1.4}</style>")
+
+
+def live_figures(view: live.LiveView, lang: str) -> None:
+    """Joined, finished and answers side by side, as one element: three st.metric in three
+    columns took ~20 ms of every load of the facilitator page (benchmarks/page_speed.py)."""
+    figures = ((t("facilitate.joined", lang), view.joined),
+               (t("facilitate.finished", lang), view.finished_all),
+               (t("facilitate.answers", lang), view.answers))
+    st.markdown(FIGURES_CSS + '<div class="skab-figures">' + "".join(
+        f'<div class="skab-figure"><div class="skab-figure-label">{html.escape(label)}</div>'
+        f'<div class="skab-figure-value">{fmt_number(value, lang, 0)}</div></div>'
+        for label, value in figures) + "</div>", unsafe_allow_html=True)
 
 
 def layer_table(view: live.LiveView, lang: str, heading: str) -> None:

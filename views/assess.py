@@ -104,8 +104,9 @@ def current_step() -> int:
 
 step = current_step()
 scroll_to_top(step)
-st.progress(len(answers) / total,
-            text=t("assess.progress", lang, done=len(answers), total=total))
+# as text: the layer buttons below mark each layer's own progress (✓, or 3/6); a progress bar
+# was one more kind of element for the browser to load and draw on every load
+st.caption(t("assess.progress", lang, done=len(answers), total=total))
 refusals(lang)
 
 
@@ -127,7 +128,7 @@ layer = layers[step]
 st.subheader(t("assess.layer_heading", lang, n=layer.order, total=len(layers),
                name=layer.name(lang)))
 st.markdown(f"**{layer.tagline(lang)}**\n\n{layer.meaning(lang)}")  # one element, not two
-st.info(f"{t('assess.example', lang)}: {layer.example(lang)}")
+st.markdown(f"> **{t('assess.example', lang)}:** {layer.example(lang)}")  # a quote, not a box
 if not layer.basic:
     st.warning(t("assess.wow_note", lang))
 st.caption(t("assess.scale", lang))
@@ -143,12 +144,13 @@ if coaching:  # built only while open
         st.markdown("\n".join(f"- {prompt(lang)}" for prompt in layer.coaching))
 
 nav = st.session_state[NAV]
-back, forward = st.columns(2)
-with back:
+# back on the left, forward on the right, in one row that costs no columns
+with st.container(horizontal=True, horizontal_alignment="distribute", key="layer_steps"):
     if step > 0:
         st.button(t("assess.previous", lang), key="prev_layer", on_click=go_to,
                   args=(nav, step - 1))
-with forward:
+    else:
+        st.space()  # keeps "Next" on the right
     if step < len(layers) - 1:
         st.button(t("assess.next", lang, name=layers[step + 1].name(lang)), type="primary",
                   key="next_layer", on_click=go_to, args=(nav, step + 1))
@@ -158,7 +160,8 @@ with forward:
         open_per_layer = {other.name(lang): sum(s.id not in answers for s in other.statements)
                           for other in layers}
         still_open = [f"{name} ({n})" for name, n in open_per_layer.items() if n]
-        st.caption(t("rating.still_open", lang, open=total - len(answers),
-                     layers=", ".join(still_open)))
-        st.page_link("views/kpis.py", label=t("rating.to_kpis_anyway", lang),
-                     icon=":material/monitoring:")
+        with st.container(width=480):  # the note above its link, on the right
+            st.caption(t("rating.still_open", lang, open=total - len(answers),
+                         layers=", ".join(still_open)))
+            st.page_link("views/kpis.py", label=t("rating.to_kpis_anyway", lang),
+                         icon=":material/monitoring:")
