@@ -87,7 +87,7 @@ def test_raw_exports_targets_readings_and_actions(app_server: AppServer, browser
     assert_no_exception(page)
 
     # results: the reading names the driving KPI, its trend and the statement the team rated
-    page.get_by_role("link", name="See the results").click()
+    page.get_by_role("button", name="See the results").click()
     page.get_by_role("heading", name="Where to improve first").wait_for()
     wait_idle(page)
     reading = page.get_by_text(re.compile(r"On-time delivery fell from 87\.7% to 77\.9% over "
@@ -144,7 +144,7 @@ def test_typed_in_kpis_are_saved(app_server: AppServer, browser,  # noqa: ANN001
     stored = storage.kpis_frame(engine, workshop.id)
     changed = stored[(stored["kpi"] == first["kpi"]) & (stored["period"] == first["period"])]
     assert len(stored) == rows and changed["value"].tolist() == [0.5]
-    page.get_by_role("link", name=re.compile("See the results|Se resultaterne")).click()
+    page.get_by_role("button", name=re.compile("See the results|Se resultaterne")).click()
     page.get_by_role("heading", name=re.compile("Where to improve first|Her skal I")).wait_for()
     assert_no_exception(page)
 

@@ -112,7 +112,7 @@ def test_first_time_user_journey(app_server: AppServer, browser, tmp_path: Path)
     page.get_by_text("1 KPI row loaded and saved.").wait_for()
     assert len(storage.kpis_frame(engine, workshop.id)) == sample_rows + 1
 
-    page.get_by_role("link", name="See the results").click()
+    page.get_by_role("button", name="See the results").click()
     page.get_by_role("heading", name="Where to improve first").wait_for()
     wait_idle(page)
     assert_no_exception(page)

@@ -173,7 +173,9 @@ def problems(at: AppTest) -> list[str]:
 
 
 def texts(at: AppTest) -> str:
-    return "\n".join(e.value for e in at.text)
+    """Plain texts, and markdown as it reads (escapes and invisible word joiners removed)."""
+    return "\n".join([e.value for e in at.text] + [
+        re.sub(r"\\(.)", r"\1", m.value).replace("\u2060", "") for m in at.markdown])
 
 
 def test_join_rate_and_the_facilitator_sees_the_room(app_engine: Engine) -> None:

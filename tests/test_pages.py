@@ -299,10 +299,10 @@ def test_the_rating_page_moves_by_layer_and_shows_coaching_once_opened(
     at = app("en", sample_workshop)
     at.run()
     at.switch_page("views/assess.py").run()
-    assert at.subheader[0].value == "Layer 1 of 5: Product"
+    assert at.markdown[1].value.startswith("### Layer 1 of 5: Product\n")
     prompts = [prompt("en") for prompt in load_model().layer("delivery").coaching]
     at.button(key="layer_2").click().run()
-    assert at.subheader[0].value == "Layer 3 of 5: Delivery"
+    assert at.markdown[1].value.startswith("### Layer 3 of 5: Delivery\n")
     assert not any(prompts[0] in m.value for m in at.markdown)  # closed: not built
     at.session_state["assess_coaching_open"] = True
     at.run()

@@ -60,7 +60,7 @@ def test_upload_exports_confirm_mapping_and_see_matrix(app_server: AppServer, br
         remembered = conn.execute(storage.column_mappings.select()).all()
     assert {row.kind for row in remembered} == {"orders", "surveys", "tickets", "customers"}
 
-    page.get_by_role("link", name="See the results").click()
+    page.get_by_role("button", name="See the results").click()
     page.get_by_role("heading", name="Where to improve first").wait_for()
     page.get_by_role("button", name="The numbers over time").click()
     page.get_by_text("The numbers per layer over time").first.wait_for()

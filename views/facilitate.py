@@ -26,6 +26,7 @@ from views._common import (
     lazy_expander,
     model,
     open_workshop,
+    plain,
     require_workshop,
 )
 from views._live_ui import (
@@ -175,7 +176,7 @@ def live_panel(workshop_id: int) -> None:
         return
     live_figures(view, lang)
     if view.people:
-        st.text(t("facilitate.who", lang) + " " + ", ".join(view.labels(lang)))
+        st.markdown(plain(t("facilitate.who", lang) + " " + ", ".join(view.labels(lang))))
     else:
         st.info(t("facilitate.nobody_yet", lang))
         return

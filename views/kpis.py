@@ -227,4 +227,6 @@ else:
                 st.markdown(f"**{spec.name(lang)}** (`{spec.id}`): {spec.definition(lang)}  \n"
                             f"_{kpi_scoring_text(spec, None, lang, currency)} "
                             f"{kpi_source_text(spec, lang)}_")
-st.page_link("views/results.py", label=t("kpis.to_results", lang), icon=":material/target:")
+# a button, not a page link: the page draws buttons anyway, a link is one more kind to load
+if st.button(t("kpis.to_results", lang), icon=":material/target:", key="kpis_to_results"):
+    st.switch_page("views/results.py")
