@@ -97,7 +97,10 @@ def _render_svg(spec_json: str, locale: str) -> str:
         svg = vl_convert.vegalite_to_svg(spec_json, format_locale=locale, allowed_base_urls=[])
     except Exception as error:  # vl-convert raises plain ValueError/RuntimeError
         raise ChartRenderError(f"could not render a chart: {error}") from error
-    svg = _MARK.sub(lambda m: f"<{m[1]}{m[2]}><title>{m[3]}</title></{m[1]}>", svg)
+    # the label is an attribute's text: decoded, then escaped again as an element's text, so a
+    # workshop or team name in a chart stays text (an attribute may hold a bare "<")
+    svg = _MARK.sub(lambda m: f"<{m[1]}{m[2]}><title>{html.escape(html.unescape(m[3]))}"
+                              f"</title></{m[1]}>", svg)
     size = _SIZE.search(svg)
     if size:  # the drawn size becomes a ceiling; the width follows the container
         width = float(size[2])
