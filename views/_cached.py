@@ -53,10 +53,11 @@ def show_chart(key: tuple[Hashable, ...], build: Callable[[], Any], width: int |
     """The chart `build()` makes, built and drawn only when `key` is new. `width` (the whole
     chart's, in pixels) and `height` (the plot's) override the chart's own: give the width the
     chart has on the page at 1440 px, so its text is drawn at its size. The SVG shrinks to a
-    narrower place (a phone), never grows.
+    narrower place (to three quarters, then scrolls sideways on a phone), never grows.
 
     Markdown, not st.html: st.html removes inline SVG."""
-    st.markdown(f'<div class="skab-chart" role="img">{_svg(key, build, width, height)}</div>',
+    st.markdown(f'<div class="skab-chart" role="img" style="overflow-x:auto">'
+                f"{_svg(key, build, width, height)}</div>",
                 unsafe_allow_html=True)
 
 

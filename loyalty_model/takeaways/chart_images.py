@@ -77,8 +77,8 @@ _SIZE = re.compile(r'<svg\b([^>]*?) width="([\d.]+)" height="([\d.]+)"')
 
 
 def chart_svg(chart: alt.TopLevelMixin | dict, lang: str = "en") -> str:
-    """`chart` as an inline SVG that shrinks with its container (never past its own width) and
-    shows each mark's values on hover; numbers in the language's format."""
+    """`chart` as an inline SVG that fills its container up to its own width (down to three
+    quarters of it) and shows each mark's values on hover; numbers in the chart's language."""
     spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
     own = spec.get("config", {})
     config = {**SVG_CONFIG, **own}  # the chart's own settings win, one level deep
@@ -104,9 +104,11 @@ def _render_svg(spec_json: str, locale: str) -> str:
     size = _SIZE.search(svg)
     if size:  # the drawn size becomes a ceiling; the width follows the container
         width = float(size[2])
+        # at most its own width; on a phone at least three quarters of it, scrolled sideways
+        # by its container, so its text stays readable
         svg = _SIZE.sub(f'<svg\\1 width="100%" style="max-width:{width:.0f}px;'
-                        f'height:auto" data-width="{size[2]}" data-height="{size[3]}"', svg,
-                        count=1)
+                        f'min-width:{width * 0.75:.0f}px;height:auto" data-width="{size[2]}" '
+                        f'data-height="{size[3]}"', svg, count=1)
     return svg
 
 
