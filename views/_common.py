@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -173,6 +173,18 @@ def lazy_expander(label: str, key: str) -> DeltaGenerator | None:
     """
     box = st.expander(label, key=key, on_change="rerun")
     return box if box.open else None
+
+
+def choice_buttons(labels: Sequence[str], chosen: int, key: str,
+                   choose: Callable[[int], None]) -> None:
+    """One button per choice in a row, the chosen one boxed; a click calls `choose(index)`
+    before the page runs again. Buttons, not segments, tabs or a dropdown: the pages draw
+    buttons anyway, and another kind of element costs each load ~30 ms to load and draw
+    (docs/page_speed.md). The buttons' keys are `key` + index, the row's `key` + "row"."""
+    with st.container(horizontal=True, key=f"{key}row"):
+        for index, label in enumerate(labels):
+            st.button(label, key=f"{key}{index}", type="secondary" if index == chosen
+                      else "tertiary", on_click=choose, args=(index,))
 
 
 def keep_value(widget_key: str, kept_key: str) -> None:

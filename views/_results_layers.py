@@ -28,7 +28,7 @@ from loyalty_model.model import Model
 from loyalty_model.takeaways import charts
 from loyalty_model.workshop import storage
 from views._cached import show_chart
-from views._common import lazy_expander, plain
+from views._common import choice_buttons, lazy_expander, plain
 
 # Session-state keys of the lazy containers; tests open them by setting these.
 LAYER_KEY = "results_layer_"  # + layer id: True while that layer's expander is open
@@ -125,11 +125,8 @@ def more_views(assessment: Assessment, model: Model, lang: str, trend: pd.DataFr
     names += [t("results.tab_matrix", lang)] if matrix else []
     shown = names.index(st.session_state[TABS_KEY]) if st.session_state.get(
         TABS_KEY) in names else 0  # another language's label: the first view
-    with st.container(horizontal=True, key="results_views"):
-        for index, name in enumerate(names):
-            st.button(name, key=f"results_view_{index}",
-                      type="secondary" if index == shown else "tertiary",
-                      on_click=st.session_state.__setitem__, args=(TABS_KEY, name))
+    choice_buttons(names, shown, "results_view_",
+                   lambda index: st.session_state.update({TABS_KEY: names[index]}))
     view = names[shown]
     if view == t("results.tab_discussion", lang):
         _discussion(assessment, model, lang)

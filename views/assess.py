@@ -12,7 +12,15 @@ from loyalty_model.i18n import t
 from loyalty_model.workshop import live, storage
 from views import _outage
 from views._browser import scroll_to_top
-from views._common import current_lang, engine, lazy_expander, model, plain, require_workshop
+from views._common import (
+    choice_buttons,
+    current_lang,
+    engine,
+    lazy_expander,
+    model,
+    plain,
+    require_workshop,
+)
 from views._rating import refusals, statement_radios
 
 NAV = "assess_nav"
@@ -117,13 +125,9 @@ def layer_label(index: int) -> str:
     return f"{layers[index].order}. {layers[index].name(lang)}{mark}"
 
 
-# One button per layer, the open one boxed: a button is the cheapest element to draw (the
-# segments before took ~15 ms of every load: benchmarks/element_costs.py).
-with st.container(horizontal=True, key="layer_nav"):
-    for index in range(len(layers)):
-        st.button(layer_label(index), key=f"layer_{index}",
-                  type="secondary" if index == step else "tertiary",
-                  on_click=go_to, args=(st.session_state[NAV], index))
+nav = st.session_state[NAV]
+choice_buttons([layer_label(index) for index in range(len(layers))], step, "layer_",
+               lambda index: go_to(nav, index))
 layer = layers[step]
 # the layer's heading, what it means, its example (a quote, not a box) and the scale: one
 # element, where five took ~5 ms each of every load
@@ -143,7 +147,6 @@ if coaching:  # built only while open
     with coaching:
         st.markdown("\n".join(f"- {prompt(lang)}" for prompt in layer.coaching))
 
-nav = st.session_state[NAV]
 # back on the left, forward on the right, in one row that costs no columns
 with st.container(horizontal=True, horizontal_alignment="distribute", key="layer_steps"):
     if step > 0:

@@ -18,6 +18,7 @@ from views._business_assumptions import assumption_values
 from views._business_figures import KEPT, as_inputs, summary, your_figures
 from views._cached import show_chart
 from views._common import (
+    choice_buttons,
     current_lang,
     current_workshop,
     engine,
@@ -60,11 +61,8 @@ if problems:
 # language switch keeps it.
 labels = [t("business.retention_heading", lang), t("business.iceberg_heading", lang)]
 shown = min(int(st.session_state.get("bc_tab_index", 0)), len(labels) - 1)
-with st.container(horizontal=True, key="bc_stories"):
-    for index, label in enumerate(labels):
-        st.button(label, key=f"bc_story_{index}", type="secondary" if index == shown
-                  else "tertiary", on_click=st.session_state.__setitem__,
-                  args=("bc_tab_index", index))
+choice_buttons(labels, shown, "bc_story_",
+               lambda index: st.session_state.update(bc_tab_index=index))
 
 
 
