@@ -77,7 +77,7 @@ def test_aggregates_only_shows_nothing_with_two_and_results_with_three(
     shot(facilitator, f"anonymity_start_{lang}")
     facilitator.get_by_role("button", name=words["create"]).click()
     facilitator.get_by_role("button", name=words["saved"]).click()
-    code = facilitator.locator("[data-testid='stMetricValue']").first.inner_text().strip()
+    code = facilitator.locator(".skab-join-code .skab-figure-value").inner_text().strip()
     engine = storage.make_engine(f"sqlite:///{app_server.db_path}")
     workshop = storage.workshop_by_code(engine, code)
     assert (workshop.anonymity, workshop.smallest_group) == ("aggregates_only", 3)
@@ -92,7 +92,7 @@ def test_aggregates_only_shows_nothing_with_two_and_results_with_three(
     expect(facilitator.get_by_text(words["held"])).to_be_visible(timeout=LIVE_TIMEOUT)
     wait_idle(facilitator)
     assert_no_exception(facilitator)
-    live = facilitator.locator("[data-testid='stMarkdown'] table").first
+    live = facilitator.locator("table.skab-table").first
     expect(live).not_to_contain_text(re.compile(r"\b(67|75|100)\b"))  # no score of 5 and 3
     expect(facilitator.locator(".skab-chart")).to_have_count(0)
     shot(facilitator, f"anonymity_live_two_{lang}")
@@ -104,7 +104,7 @@ def test_aggregates_only_shows_nothing_with_two_and_results_with_three(
     third = phone(browser, app_server, code, lang)
     rate_first(third, "1")  # 5, 3, 1: mean 3 -> team score 50
     facilitator.goto(f"{app_server.url}/facilitate?w={code}&lang={lang}")
-    live = facilitator.locator("[data-testid='stMarkdown'] table").first
+    live = facilitator.locator("table.skab-table").first
     expect(live).to_contain_text("50", timeout=LIVE_TIMEOUT)
     every_statement = facilitator.get_by_text(words["all_statements"])
     every_statement.wait_for(timeout=LIVE_TIMEOUT)  # rated statements to show: the chart's box

@@ -23,7 +23,7 @@ from loyalty_model.model import Model, load_model
 from loyalty_model.takeaways import charts
 from loyalty_model.workshop import live, storage
 from loyalty_model.workshop.access import FREE_ATTEMPTS
-from tests.danish_numbers import svg_charts
+from tests.danish_numbers import html_tables, svg_charts
 
 ROOT = Path(__file__).resolve().parent.parent
 NASTY = "<b>x</b><script>alert(1)</script>"
@@ -42,7 +42,8 @@ def rate_layers(engine: Engine, person: storage.Participant, model: Model, ratin
 
 
 def live_figures(at: AppTest) -> dict[str, str]:
-    """The facilitator's live figures (views/_live_ui.live_figures): label -> number shown."""
+    """The facilitator's figures, the join code and the live ones (views/_live_ui.figures_html):
+    label -> value shown."""
     return {html.unescape(label): value for m in at.markdown for label, value in re.findall(
         r'skab-figure-label">([^<]*)</div><div class="skab-figure-value">([^<]*)<', m.value)}
 
@@ -194,11 +195,16 @@ def test_join_rate_and_the_facilitator_sees_the_room(app_engine: Engine) -> None
 
     facilitator = room.facilitator()
     assert not problems(facilitator), problems(facilitator)
-    metrics = {m.label: m.value for m in facilitator.metric} | live_figures(facilitator)
+    metrics = live_figures(facilitator)
     assert metrics["Joined"] == "1" and metrics["Answers"] == str(len(radios))
     assert metrics["Join code"] == room.workshop.code
     assert "Anna" in texts(facilitator)
     assert any("skab-qr" in m.value and "<svg" in m.value for m in facilitator.markdown)  # QR
+    [table] = [t for t in html_tables(facilitator) if t[0][0] == "Layer"]  # per layer
+    rows = {row[0]: row[1:] for row in table[1:]}
+    assert list(rows) == [layer.name("en") for layer in load_model().layers]
+    assert rows["Product"][0] != "–" and rows["Product"][2] == "1 / 1"
+    assert all(rest == ["–", "–", "0 / 1"] for name, rest in rows.items() if name != "Product")
 
 
 def test_a_refreshed_participant_link_resumes_with_answers(app_engine: Engine) -> None:
@@ -233,7 +239,7 @@ def test_a_participant_link_never_carries_facilitator_rights(app_engine: Engine)
     at.run()
     assert [t.value for t in at.title] == ["Join the workshop"]
     assert "facilitator_key" not in at.session_state and "w" not in at.query_params
-    assert not at.metric and not at.toggle and not live_figures(at)
+    assert not at.toggle and not live_figures(at)
 
 
 def test_a_token_from_another_workshop_opens_nothing(app_engine: Engine) -> None:
@@ -335,7 +341,7 @@ def test_the_facilitate_page_needs_the_key(app_engine: Engine) -> None:
     room = Room(app_engine)
     room.key = "not-the-key"
     at = room.facilitator()
-    assert not problems(at) and at.info and not at.metric and not at.toggle
+    assert not problems(at) and at.info and not at.toggle
     assert not live_figures(at)
 
 
@@ -370,10 +376,10 @@ def test_the_next_workshop_of_the_team_shows_the_trend(app_engine: Engine, model
     assert new_code != room.workshop.code
     # the new key is shown once, alone: no join code or QR code next to it
     assert any(f"w={new_code}&k=" in c.value for c in at.code)
-    assert not at.metric and not any("skab-qr" in m.value for m in at.markdown)
+    assert not live_figures(at) and not any("skab-qr" in m.value for m in at.markdown)
     at.button(key="key_saved").click().run()
     assert not any("&k=" in c.value for c in at.code)  # gone for good
-    assert {m.label: m.value for m in at.metric}["Join code"] == new_code
+    assert live_figures(at)["Join code"] == new_code
     new = storage.workshop_by_code(app_engine, new_code)
     assert new.series == room.workshop.series and new.team == room.workshop.team
     rate_layers(app_engine, storage.add_participant(app_engine, new.id), model, {"wow": 5})

@@ -74,8 +74,8 @@ def checked(page, index: int) -> str | None:  # noqa: ANN001
 
 
 def metric(page, label: str):  # noqa: ANN001, ANN201
-    return page.locator("[data-testid='stMetric'], .skab-figure").filter(has_text=label).locator(
-        "[data-testid='stMetricValue'], .skab-figure-value")  # the join code, or a live figure
+    return page.locator(".skab-figure").filter(has_text=label).locator(
+        ".skab-figure-value")  # the join code, or a live figure
 
 
 def test_a_live_workshop_with_three_participants(app_server: AppServer, browser) -> None:  # noqa: ANN001
@@ -142,12 +142,12 @@ def test_a_live_workshop_with_three_participants(app_server: AppServer, browser)
     anna.get_by_role("heading", name="Layer 2 of 5: Communication").wait_for()  # Anna's next
     assert "/facilitate" not in anna.url
     expect(anna.get_by_role("heading", name="Run the workshop live")).to_have_count(0)
-    expect(anna.locator("[data-testid='stMetric']")).to_have_count(0)
+    expect(anna.locator(".skab-figure")).to_have_count(0)
     assert anna.locator("[data-testid='stSidebarNav']").count() == 0
     anna.goto(f"{app_server.url}/facilitate?w={code}")  # the code alone is not enough
     anna.get_by_text("No workshop is open in this browser").wait_for()
     expect(anna.get_by_role("heading", name="Run the workshop live")).to_be_visible()
-    expect(anna.locator("[data-testid='stMetric']")).to_have_count(0)
+    expect(anna.locator(".skab-figure")).to_have_count(0)
 
     engine = storage.make_engine(f"sqlite:///{app_server.db_path}")
     workshop = storage.workshop_by_code(engine, code)
@@ -168,7 +168,7 @@ def test_links_that_are_the_first_request_after_a_start(app_server: AppServer, b
     page.set_default_timeout(TIMEOUT)
     page.goto(f"{app_server.url}/facilitate?w={workshop.code}&k={key}")
     page.get_by_role("heading", name="Run the workshop live").wait_for()
-    page.locator("[data-testid='stMetric']").first.wait_for()
+    page.locator(".skab-join-code").wait_for()
     assert_no_exception(page)
     for link in (f"/facilitate?join={workshop.code}&p={me.token}",
                  f"/facilitate?w={workshop.code}"):
@@ -178,7 +178,7 @@ def test_links_that_are_the_first_request_after_a_start(app_server: AppServer, b
         fresh.get_by_text("No workshop is open in this browser").or_(
             fresh.get_by_role("heading", name="Join the workshop")).first.wait_for()
         wait_idle(fresh)
-        assert fresh.locator("[data-testid='stMetric']").count() == 0
+        assert fresh.locator(".skab-figure").count() == 0
         assert fresh.locator(".skab-qr").count() == 0
         assert fresh.locator("[data-testid='stToggle']").count() == 0
         fresh.close()

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
-import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 from streamlit.delta_generator import DeltaGenerator
@@ -140,26 +139,6 @@ def require_workshop(lang: str) -> Workshop:
     st.caption(t("common.workshop_caption", lang, name=plain(workshop.name),
                  team=plain(workshop.team), code=workshop.code))
     return workshop
-
-
-def table_markdown(frame: pd.DataFrame, numbers: Iterable[str] = ()) -> str:
-    """A static table as markdown for one `st.markdown`: plain HTML that wraps long text like
-    st.table, at a fraction of its drawing cost (two st.table on the business case took ~45 ms
-    of each load: benchmarks/page_speed.py). Every cell is shown exactly as given (`plain`);
-    the columns named in `numbers` are right-aligned and never broken across lines."""
-    numbers = set(numbers)
-
-    def cell(value: object, column: str) -> str:
-        text = plain(value)
-        return text.replace(" ", "\u00a0") if column in numbers else text
-
-    lines = ["| " + " | ".join(plain(column) for column in frame.columns) + " |",
-             "|" + "|".join("---:" if column in numbers else "---" for column in frame.columns)
-             + "|"]
-    lines += ["| " + " | ".join(cell(value, column) for value, column
-                                in zip(row, frame.columns, strict=True)) + " |"
-              for row in frame.itertuples(index=False)]
-    return "\n".join(lines)
 
 
 def lazy_expander(label: str, key: str) -> DeltaGenerator | None:

@@ -10,7 +10,7 @@ live.fmt_disagreement).
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 import streamlit as st
@@ -18,7 +18,8 @@ import streamlit as st
 from loyalty_model.i18n import fmt_number, t
 from loyalty_model.workshop import live
 from views._cached import data_version
-from views._common import engine, lazy_expander, model, plain, table_markdown
+from views._common import engine, lazy_expander, model, plain
+from views._table import show_table
 
 LIVE_SECONDS = 3  # the facilitator's view refreshes itself this often
 ROOM_SECONDS = 5  # a participant's page checks this often whether results are revealed
@@ -40,23 +41,32 @@ FIGURES_CSS = (  # like st.metric: a small label over a large number; a fixed st
     "line-height:1.4}</style>")
 
 
-def live_figures(view: live.LiveView, lang: str) -> None:
-    """Joined, finished and answers side by side, as one element: three st.metric in three
-    columns took ~20 ms of every load of the facilitator page (benchmarks/page_speed.py)."""
-    figures = ((t("facilitate.joined", lang), view.joined),
-               (t("facilitate.finished", lang), view.finished_all),
-               (t("facilitate.answers", lang), view.answers))
-    st.markdown(FIGURES_CSS + '<div class="skab-figures">' + "".join(
+def figures_html(figures: Iterable[tuple[str, str]], css_class: str = "") -> str:
+    """Label and value pairs side by side, each a small label over a large value, as HTML for
+    one markdown element. st.metric looks the same, but its code took ~20 ms of every load of
+    the facilitator page for the browser (benchmarks/page_speed.py). Labels and values are
+    escaped: a value can be typed by a person."""
+    return (FIGURES_CSS + f'<div class="skab-figures {css_class}">' + "".join(
         f'<div class="skab-figure"><div class="skab-figure-label">{html.escape(label)}</div>'
-        f'<div class="skab-figure-value">{fmt_number(value, lang, 0)}</div></div>'
-        for label, value in figures) + "</div>", unsafe_allow_html=True)
+        f'<div class="skab-figure-value">{html.escape(value)}</div></div>'
+        for label, value in figures) + "</div>")
+
+
+def live_figures(view: live.LiveView, lang: str) -> None:
+    """Joined, finished and answers side by side, as one element (three st.metric in three
+    columns were three elements of a dear kind)."""
+    st.markdown(figures_html((
+        (t("facilitate.joined", lang), fmt_number(view.joined, lang, 0)),
+        (t("facilitate.finished", lang), fmt_number(view.finished_all, lang, 0)),
+        (t("facilitate.answers", lang), fmt_number(view.answers, lang, 0)))),
+        unsafe_allow_html=True)
 
 
 def layer_table(view: live.LiveView, lang: str, heading: str) -> None:
     """The facilitator's table under `heading`: per layer the score, the disagreement and who
     has finished, and what the columns mean (a tooltip does not reach a projector). One
-    markdown element: an st.dataframe took ~60 ms of every load of the page to draw, and each
-    element ~5 ms more (benchmarks/page_speed.py)."""
+    element with fixed column widths (views/_table.py): an st.dataframe took ~60 ms of every
+    load of the page to draw, a markdown table ~25 ms more than this."""
     score, spread = t("live.col_score", lang), t("live.col_spread", lang)
     finished = t("live.col_finished", lang)
     rows = [{
@@ -65,10 +75,9 @@ def layer_table(view: live.LiveView, lang: str, heading: str) -> None:
         spread: live.fmt_disagreement(layer.disagreement, lang),
         finished: f"{layer.finished} / {view.joined}",
     } for layer in view.layers]
-    st.markdown(f"**{heading}**\n\n"
-                + table_markdown(pd.DataFrame(rows), numbers=[score, spread, finished])
-                + f"\n\n:gray[:small[{t('live.score_help', lang)} "
-                  f"{t('live.spread_help', lang)}]]")
+    show_table(pd.DataFrame(rows), numbers=[score, spread, finished],
+               widths={t("live.col_layer", lang): 2}, min_width_rem=30, heading=heading,
+               note=f"{t('live.score_help', lang)} {t('live.spread_help', lang)}")
 
 
 def layer_bars(view: live.LiveView, lang: str) -> None:

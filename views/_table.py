@@ -24,7 +24,8 @@ _STYLE = (
     ".skab-table th,.skab-table td{padding:6px 12px;text-align:left;vertical-align:middle;"
     "border:1px solid color-mix(in srgb,currentColor 12%,transparent)}"
     ".skab-table th{font-weight:700}.skab-table .skab-number{text-align:right}"
-    ".skab-table td.skab-number{white-space:nowrap}</style>"
+    ".skab-table td.skab-number{white-space:nowrap}"
+    ".skab-table-note{font-size:0.875rem;opacity:0.65;margin:0.5rem 0 1rem}</style>"
 )
 
 
@@ -53,6 +54,10 @@ def table_html(frame: pd.DataFrame, numbers: Iterable[str] = (),
 
 
 def show_table(frame: pd.DataFrame, numbers: Iterable[str] = (),
-               widths: Mapping[str, float] | None = None, min_width_rem: float = 0) -> None:
-    """Draw `frame` (see table_html) with its style, as one element."""
-    st.html(_STYLE + table_html(frame, numbers, widths, min_width_rem))
+               widths: Mapping[str, float] | None = None, min_width_rem: float = 0,
+               heading: str = "", note: str = "") -> None:
+    """Draw `frame` (see table_html) with its style, a bold `heading` above it and a small
+    `note` under it, as one element (each element more is drawing time too)."""
+    above = f"<p><strong>{html.escape(heading)}</strong></p>" if heading else ""
+    below = f'<p class="skab-table-note">{html.escape(note)}</p>' if note else ""
+    st.html(_STYLE + above + table_html(frame, numbers, widths, min_width_rem) + below)

@@ -33,6 +33,7 @@ from views._live_ui import (
     LIVE_SECONDS,
     comments_panel,
     discussion_points,
+    figures_html,
     held_back_note,
     layer_table,
     live_figures,
@@ -40,7 +41,7 @@ from views._live_ui import (
 )
 
 PROJECTOR_CSS = """<style>
-.st-key-join_code [data-testid="stMetricValue"] { font-size: 4.5rem; letter-spacing: 0.12em;
+.skab-join-code .skab-figure-value { font-size: 4.5rem; letter-spacing: 0.12em;
   font-family: "Source Code Pro", monospace; line-height: 1.1; }
 </style>"""  # a fixed string: nothing a person typed goes into it
 
@@ -140,11 +141,12 @@ if links.is_loopback(base_url):
                + " " + t("facilitate.loopback_fix", lang, variable=links.PUBLIC_URL_ENV))
 
 join_link = links.join_link(base_url, workshop.code)
-st.html(PROJECTOR_CSS)
 left, right = st.columns([3, 2], vertical_alignment="center")
 with left:
-    with st.container(key="join_code"):
-        st.metric(t("facilitate.code", lang), workshop.code)
+    # the code to read off the projector, large, drawn like the live figures below: as
+    # st.metric it was one more kind of element for the browser to load on every visit
+    st.markdown(PROJECTOR_CSS + figures_html([(t("facilitate.code", lang), workshop.code)],
+                                             "skab-join-code"), unsafe_allow_html=True)
     # Inline code, not st.code: its syntax highlighter took ~110 ms of every load of this page
     # (benchmarks/page_speed.py). The link is one line to read off the screen or select.
     # Sentence and link are one element, as are the two notes: each costs the browser ~5 ms.
