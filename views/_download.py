@@ -17,7 +17,8 @@ import streamlit as st
 
 # Streamlit's own button, measured in its default theme: the same size, corners and colours
 _STYLE = (
-    "<style>.skab-download{display:inline-flex;align-items:center;min-height:2.5rem;"
+    "<style>.skab-download{display:flex;width:fit-content;align-items:center;min-height:2.5rem;"
+    "margin-bottom:1rem;"
     "padding:0.25rem 0.75rem;border-radius:0.5rem;border:1px solid rgb(220,216,212);"
     "background:#fff;color:inherit !important;text-decoration:none !important;"
     "line-height:1.6;font-size:0.875rem}"

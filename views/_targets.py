@@ -92,7 +92,7 @@ def _static_table(table: pd.DataFrame, lang: str) -> None:
     })
     numbers = [t(f"targets.col_{c}", lang)  # the trend too: right-aligned, never broken
                for c in ("value", "trend", "starting", "team", "score")]
-    widths = dict(zip(shown.columns, (2.0, 1.7, 1.1, 0.9, 2.0, 1.1, 1.1, 0.7, 1.6), strict=True))
+    widths = dict(zip(shown.columns, (1.9, 1.5, 1.1, 1.4, 1.8, 1.1, 1.1, 0.7, 1.6), strict=True))
     show_table(shown, numbers=numbers, widths=widths, min_width_rem=52)
 
 
