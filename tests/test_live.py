@@ -41,6 +41,15 @@ def rate_layers(engine: Engine, person: storage.Participant, model: Model, ratin
 
 
 
+def switches(at: AppTest) -> list[str]:
+    """The facilitator's buttons that show the results or open and close joining."""
+    return [b.label for b in at.button if b.key.startswith(("reveal_", "joining_"))]
+
+
+def captions(at: AppTest) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
 def live_figures(at: AppTest) -> dict[str, str]:
     """The facilitator's figures, the join code and the live ones (views/_live_ui.figures_html):
     label -> value shown."""
@@ -239,7 +248,7 @@ def test_a_participant_link_never_carries_facilitator_rights(app_engine: Engine)
     at.run()
     assert [t.value for t in at.title] == ["Join the workshop"]
     assert "facilitator_key" not in at.session_state and "w" not in at.query_params
-    assert not at.toggle and not live_figures(at)
+    assert not switches(at) and not live_figures(at)
 
 
 def test_a_token_from_another_workshop_opens_nothing(app_engine: Engine) -> None:
@@ -267,17 +276,36 @@ def test_results_reach_participants_only_when_revealed(app_engine: Engine) -> No
     assert not any("Kim" in bar for bar in bars) and not at.dataframe
 
 
+def test_the_facilitator_shows_and_hides_the_results_with_one_button(app_engine: Engine) -> None:
+    room = Room(app_engine)
+    facilitator = room.facilitator()
+    key = f"reveal_{room.workshop.id}"
+    assert facilitator.button(key=key).label == "Show the results to the room"
+    assert "Results: not shown to participants yet." in captions(facilitator)
+    facilitator.button(key=key).click().run()
+    assert not problems(facilitator), problems(facilitator)
+    assert storage.get_workshop(app_engine, room.workshop.id).revealed
+    assert facilitator.button(key=key).label == "Hide the results again"
+    assert "Results: shown on every participant's screen." in captions(facilitator)
+    facilitator.button(key=key).click().run()
+    assert not storage.get_workshop(app_engine, room.workshop.id).revealed
+    assert facilitator.button(key=key).label == "Show the results to the room"
+
+
 def test_a_closed_workshop_turns_new_visitors_away_but_not_its_participants(
         app_engine: Engine) -> None:
     room = Room(app_engine)
     kim = room.join("Kim")
     token = kim.query_params["p"]
     facilitator = room.facilitator()
-    switch = facilitator.toggle(key=f"joining_{room.workshop.id}")
-    assert switch.label == "Joining open" and switch.value is True
-    switch.set_value(False).run()
+    switch = facilitator.button(key=f"joining_{room.workshop.id}")
+    assert switch.label == "Close joining"
+    assert "Joining: open to new participants." in captions(facilitator)
+    switch.click().run()
     assert not problems(facilitator), problems(facilitator)
     assert not storage.get_workshop(app_engine, room.workshop.id).joining_open
+    assert facilitator.button(key=f"joining_{room.workshop.id}").label == "Open joining again"
+    assert "Joining: closed." in captions(facilitator)
 
     visitor = room.participant()  # a new visitor with ?join=CODE
     assert [e.value for e in visitor.error] == [
@@ -306,7 +334,8 @@ def test_a_closed_workshop_turns_new_visitors_away_but_not_its_participants(
     back.run()
     assert [s for s in back.subheader if s.value == "The room's results"]
 
-    facilitator.toggle(key=f"joining_{room.workshop.id}").set_value(True).run()
+    facilitator.button(key=f"joining_{room.workshop.id}").click().run()
+    assert storage.get_workshop(app_engine, room.workshop.id).joining_open
     again = room.join("Late")
     assert not problems(again) and "p" in again.query_params
 
@@ -341,7 +370,7 @@ def test_the_facilitate_page_needs_the_key(app_engine: Engine) -> None:
     room = Room(app_engine)
     room.key = "not-the-key"
     at = room.facilitator()
-    assert not problems(at) and at.info and not at.toggle
+    assert not problems(at) and at.info and not switches(at)
     assert not live_figures(at)
 
 

@@ -143,7 +143,7 @@ def test_two_servers_one_postgres_act_as_one_workshop(servers, browser,  # noqa:
     phone.goto(room.phones[0].link)  # phone 0 joined through the first server
     assert phone.url.startswith(first.url)
     phone.get_by_text("The room's results appear here").wait_for()
-    projector.get_by_text("Show the results to the room").click()
+    projector.get_by_role("button", name="Show the results to the room").click()
     expect(phone.get_by_role("heading", name="The room's results")).to_be_visible(timeout=TIMEOUT)
     assert storage.get_workshop(engine, workshop.id).revealed
     assert_no_exception(phone)

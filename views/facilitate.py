@@ -73,19 +73,14 @@ def qr_svg(link: str) -> str:
     return svg.replace("<svg ", '<svg style="width:300px;max-width:100%;height:auto" ', 1)
 
 
-def reveal(workshop_id: int) -> None:
-    """Toggle callback; a switch whose change the database did not take flips back."""
-    key = f"reveal_{workshop_id}"
-    wanted = bool(st.session_state[key])
-    if not _outage.attempt(lambda: storage.set_revealed(engine(), workshop_id, wanted)):
-        st.session_state[key] = not wanted
+def reveal(workshop_id: int, wanted: bool) -> None:
+    """Button callback: show or hide the results on the participants' screens."""
+    _outage.attempt(lambda: storage.set_revealed(engine(), workshop_id, wanted))
 
 
-def joining(workshop_id: int) -> None:
-    key = f"joining_{workshop_id}"
-    wanted = bool(st.session_state[key])
-    if not _outage.attempt(lambda: storage.set_joining_open(engine(), workshop_id, wanted)):
-        st.session_state[key] = not wanted
+def joining(workshop_id: int, wanted: bool) -> None:
+    """Button callback: open or close the workshop to new participants."""
+    _outage.attempt(lambda: storage.set_joining_open(engine(), workshop_id, wanted))
 
 
 def follow_up_form() -> None:
@@ -154,12 +149,26 @@ with left:
     st.caption(t("facilitate.phone_language", lang,
                  language=t(f"facilitate.in_language.{workshop.language}", lang)) + "\n\n"
                + t("anonymity.shown_to_participants", lang, explain=t(
-                   f"anonymity.explain.{workshop.anonymity}", lang, n=workshop.smallest_group)))
-    st.toggle(t("facilitate.reveal", lang), value=workshop.revealed, key=f"reveal_{workshop.id}",
-              help=t("facilitate.reveal_help", lang), on_change=reveal, args=(workshop.id,))
-    st.toggle(t("facilitate.joining_open", lang), value=workshop.joining_open,
-              key=f"joining_{workshop.id}", help=t("facilitate.joining_open_help", lang),
-              on_change=joining, args=(workshop.id,))
+                   f"anonymity.explain.{workshop.anonymity}", lang, n=workshop.smallest_group))
+               + "\n\n" + t("facilitate.revealed_state" if workshop.revealed
+                            else "facilitate.hidden_state", lang)
+               + " " + t("facilitate.open_state" if workshop.joining_open
+                         else "facilitate.closed_state", lang))
+    # Buttons that say what they do, the state in the line above: two switches were one more
+    # kind of element for the browser to load on every visit (~14 ms, benchmarks/page_speed.py)
+    shown, open_ = workshop.revealed, workshop.joining_open
+    with st.container(horizontal=True, key="room_switches"):
+        st.button(t("facilitate.hide" if shown else "facilitate.reveal", lang),
+                  key=f"reveal_{workshop.id}", type="secondary" if shown else "primary",
+                  icon=":material/visibility_off:" if shown else ":material/visibility:",
+                  help=t("facilitate.hide_help" if shown else "facilitate.reveal_help", lang),
+                  on_click=reveal, args=(workshop.id, not shown))
+        st.button(t("facilitate.joining_close" if open_ else "facilitate.joining_reopen", lang),
+                  key=f"joining_{workshop.id}",
+                  icon=":material/lock:" if open_ else ":material/lock_open:",
+                  help=t("facilitate.joining_close_help" if open_
+                         else "facilitate.joining_reopen_help", lang),
+                  on_click=joining, args=(workshop.id, not open_))
 with right:
     # markdown: st.html removes inline SVG; the caption under it in the same element
     st.markdown(f'<div class="skab-qr" role="img" aria-label="{t("facilitate.qr_caption", lang)}">'
