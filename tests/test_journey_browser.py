@@ -125,7 +125,7 @@ def test_first_time_user_journey(app_server: AppServer, browser, tmp_path: Path)
     wait_idle(page)
     assert_no_exception(page)
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download the action plan (CSV)").click()
+        page.get_by_role("button", name="Download the action plan (CSV)").click()
     path = download_info.value.path()
     rows = list(csv.reader(io.StringIO(Path(path).read_text(encoding="utf-8-sig"))))
     assert rows[0] == ["Action", "Layer", "Owner", "Due date"]

@@ -11,7 +11,6 @@ from loyalty_model.i18n import fmt_number, t, widget_date
 from loyalty_model.takeaways.exports import actions_csv
 from loyalty_model.workshop import storage
 from views._common import current_lang, engine, model, require_workshop
-from views._download import download
 
 lang = current_lang()
 st.title(t("actions.title", lang))
@@ -61,5 +60,6 @@ if not plan.fillna("").astype(str).equals(stored.fillna("").astype(str)):
     storage.save_actions(engine(), workshop.id, plan)
     st.toast(t("actions.saved", lang))
 
-download(t("actions.download", lang), actions_csv(plan, model(), lang),
-         f"action-plan-{workshop.code}.csv", "text/csv", key="actions_download", primary=True)
+st.download_button(t("actions.download", lang), actions_csv(plan, model(), lang),
+                   file_name=f"action-plan-{workshop.code}.csv", mime="text/csv",
+                   key="actions_download", type="primary")

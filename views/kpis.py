@@ -19,7 +19,6 @@ from views._common import (
     plain,
     require_workshop,
 )
-from views._download import download
 
 EDITOR_SHOWN = "kpi_editor_shown"
 # (the stored KPIs it began from, the grid's table with what was typed, the language it is in)
@@ -119,8 +118,8 @@ if st.session_state.get(f"kpi_tab_{lang}") in labels:
     st.session_state["kpi_tab_index"] = labels.index(st.session_state[f"kpi_tab_{lang}"])
 
 with upload_tab:
-    download(t("kpis.template", lang), (DATA_DIR / "templates" / "kpis.csv").read_bytes(),
-             "kpis_template.csv", "text/csv", key="kpi_template")
+    st.download_button(t("kpis.template", lang), (DATA_DIR / "templates" / "kpis.csv").read_bytes(),
+                       file_name="kpis_template.csv", mime="text/csv", key="kpi_template")
     upload_round = st.session_state.get("kpi_upload_round", 0)  # a new key empties the widget
     uploaded = st.file_uploader(t("kpis.upload", lang), type=["csv", "xlsx", "txt"],
                                 key=f"kpi_upload_{upload_round}")
