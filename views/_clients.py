@@ -91,22 +91,23 @@ def key_once(client: storage.Client, key: str, lang: str) -> None:
 
 
 def facilitate_section(workshop: storage.Workshop, lang: str) -> None:
-    """On a team's facilitator page: which client the team belongs to, and how to add it."""
-    st.subheader(t("client.section_heading", lang))
+    """On a team's facilitator page: which client the team belongs to, and how to add it.
+    The rule above the section, its heading and its line are one element (each element is
+    drawing time on every load of the page)."""
     belongs = storage.workshop_client(engine(), workshop)
+    line = (t("client.part_of", lang, name=plain(belongs.name)) if belongs is not None
+            else t("client.section_help", lang))
+    st.markdown(f"---\n\n### {t('client.section_heading', lang)}\n\n:gray[:small[{line}]]")
     if st.session_state.pop("client_attached", False):
         st.success(t("client.attached", lang))
     left = st.session_state.pop("client_left", None)
     if left:
         st.success(t("client.left", lang, name=plain(left)))
     if belongs is not None:
-        st.caption(t("client.part_of", lang, name=plain(belongs.name)))
         held, _ = current_client()
         if held is not None and held.id == belongs.id:
             st.page_link("views/client.py", label=t("client.open_view", lang),
                          icon=":material/groups:")
-    else:
-        st.caption(t("client.section_help", lang))
     facilitator_key = st.session_state.get("facilitator_key")
     moves = t("client.moves", lang, name=plain(belongs.name)) if belongs else ""
     box = lazy_expander(t("client.add_heading", lang), "client_add_open")

@@ -221,13 +221,11 @@ st.markdown(f"### {t('facilitate.live_heading', lang)}\n\n"
             f":gray[:small[{t('facilitate.live_note', lang, seconds=LIVE_SECONDS)}]]")
 live_panel(workshop.id)
 
-st.divider()
 history = team_trend(series_version(workshop), workshop, lang)
 in_series = history["workshop"].nunique() >= 2
-if in_series:
-    st.subheader(t("trend.heading", lang))
-else:  # heading and note in one element
-    st.markdown(f"### {t('trend.heading', lang)}\n\n:gray[:small[{t('trend.only_one', lang)}]]")
+# the rule above the section, its heading and (for a first workshop) its note: one element
+note = "" if in_series else f"\n\n:gray[:small[{t('trend.only_one', lang)}]]"
+st.markdown(f"---\n\n### {t('trend.heading', lang)}{note}")
 if st.session_state.pop("trend_linked", False):
     st.success(t("trend.linked", lang))
 if in_series:
@@ -246,7 +244,6 @@ if box:
     with box:
         link_earlier_form()
 
-st.divider()
 _clients.facilitate_section(workshop, lang)  # which client the team belongs to, and adding it
 
 _page_runs.finished()  # last: see views/_page_runs.py
