@@ -11,6 +11,8 @@ stays still while the numbers move.
 """
 
 
+import html
+
 import segno
 import streamlit as st
 
@@ -170,9 +172,11 @@ with left:
                          else "facilitate.joining_reopen_help", lang),
                   on_click=joining, args=(workshop.id, not open_))
 with right:
-    # markdown: st.html removes inline SVG; the caption under it in the same element
-    st.markdown(f'<div class="skab-qr" role="img" aria-label="{t("facilitate.qr_caption", lang)}">'
-                f"{qr_svg(join_link)}</div>\n\n:gray[:small[{t('facilitate.qr_caption', lang)}]]",
+    # markdown: st.html removes inline SVG; the caption under it in the same element. The
+    # label is shipped text, escaped all the same: every attribute in this HTML stays one
+    caption = t("facilitate.qr_caption", lang)
+    st.markdown(f'<div class="skab-qr" role="img" aria-label="{html.escape(caption)}">'
+                f"{qr_svg(join_link)}</div>\n\n:gray[:small[{caption}]]",
                 unsafe_allow_html=True)
 
 
